@@ -1,0 +1,55 @@
+package com.kivyx.ota.signing;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes tagged COSE_Sign1 documents in the project's profile (RFC 9052): ES256, protected
+ * header {@code {1: -7, 3: content type, 4: kid}}, empty unprotected header, embedded payload,
+ * empty external AAD.
+ */
+public final class CoseSign1 {
+  public static final long TAG = 18;
+  public static final long HEADER_ALG = 1;
+  public static final long HEADER_CONTENT_TYPE = 3;
+  public static final long HEADER_KID = 4;
+  public static final long ALG_ES256 = -7;
+
+  private CoseSign1() {}
+
+  public static byte[] sign(Signer signer, String contentType, byte[] payload) {
+    byte[] protectedHeader = protectedHeader(contentType, signer.kid());
+    byte[] signature = signer.sign(toBeSigned(protectedHeader, payload));
+    return new CborWriter()
+        .tag(TAG)
+        .arrayHeader(4)
+        .bytes(protectedHeader)
+        .mapHeader(0)
+        .bytes(payload)
+        .bytes(signature)
+        .toByteArray();
+  }
+
+  /** The protected header map, keys in canonical order. */
+  public static byte[] protectedHeader(String contentType, String kid) {
+    return new CborWriter()
+        .mapHeader(3)
+        .integer(HEADER_ALG)
+        .integer(ALG_ES256)
+        .integer(HEADER_CONTENT_TYPE)
+        .text(contentType)
+        .integer(HEADER_KID)
+        .bytes(kid.getBytes(StandardCharsets.UTF_8))
+        .toByteArray();
+  }
+
+  /** {@code Sig_structure = ["Signature1", protected, h'', payload]}: the bytes that are signed. */
+  public static byte[] toBeSigned(byte[] protectedHeader, byte[] payload) {
+    return new CborWriter()
+        .arrayHeader(4)
+        .text("Signature1")
+        .bytes(protectedHeader)
+        .bytes(new byte[0])
+        .bytes(payload)
+        .toByteArray();
+  }
+}
