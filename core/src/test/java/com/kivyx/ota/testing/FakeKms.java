@@ -1,4 +1,4 @@
-package com.kivyx.ota.signing;
+package com.kivyx.ota.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
@@ -25,20 +24,20 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * TrentService.Sign} and {@code TrentService.GetPublicKey}, backed by a real P-256 key. Tests
  * queue failures (throttling, 5xx, errors) to be answered before the real work.
  */
-final class FakeKms implements AutoCloseable {
-  record Failure(int status, String type, String message) {}
+public final class FakeKms implements AutoCloseable {
+  public record Failure(int status, String type, String message) {}
 
   private final HttpServer server;
   private final ObjectMapper json = new ObjectMapper();
   private final Deque<Failure> queuedFailures = new ConcurrentLinkedDeque<>();
   private final List<String> targets = new ArrayList<>();
-  volatile KeyPair key;
-  volatile KeyPair signWith;
-  volatile String keySpec = "ECC_NIST_P256";
-  volatile String lastMessageType;
-  volatile int lastMessageLength;
+  public volatile KeyPair key;
+  public volatile KeyPair signWith;
+  public volatile String keySpec = "ECC_NIST_P256";
+  public volatile String lastMessageType;
+  public volatile int lastMessageLength;
 
-  FakeKms() throws Exception {
+  public FakeKms() throws Exception {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     key = generator.generateKeyPair();
@@ -48,15 +47,15 @@ final class FakeKms implements AutoCloseable {
     server.start();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  void failNext(int status, String type, String message) {
+  public void failNext(int status, String type, String message) {
     queuedFailures.add(new Failure(status, type, message));
   }
 
-  synchronized List<String> targets() {
+  public synchronized List<String> targets() {
     return List.copyOf(targets);
   }
 
@@ -117,9 +116,5 @@ final class FakeKms implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }

@@ -1,0 +1,47 @@
+package com.kivyx.ota.cli;
+
+import com.kivyx.ota.signing.KmsClients;
+import com.kivyx.ota.signing.Signer;
+import com.kivyx.ota.signing.SignerFactory;
+import java.net.URI;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/** {@code --key}, {@code --kid} and {@code --kms-endpoint}: how every signing command finds its key. */
+final class KeyOptions {
+  @Option(
+      names = "--key",
+      required = true,
+      paramLabel = "KEYREF",
+      description = "PKCS#8 PEM file, env:VARIABLE holding the PEM, or kms:KEY_ID (AWS KMS key id, alias or ARN).")
+  String keyRef;
+
+  @Option(names = "--kid", paramLabel = "NAME", description = "Key name written into signatures (default: file name, variable or KMS key id).")
+  String kid;
+
+  @Option(names = "--kms-endpoint", paramLabel = "URL", description = "AWS KMS endpoint override (for KMS-compatible servers).")
+  URI kmsEndpoint;
+
+  Signer openSigner() {
+    return new SignerFactory(System.getenv(), keyId -> KmsClients.create(
+            KmsClients.Settings.defaults(Optional.ofNullable(kmsEndpoint), region(), DefaultCredentialsProvider.builder().build())))
+        .open(keyRef, Optional.ofNullable(kid));
+  }
+
+  /** From the environment only: probing instance metadata would stall off AWS. */
+  private static Region region() {
+    for (String variable : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+      String value = System.getenv(variable);
+      if (value != null && !value.isBlank()) {
+        return Region.of(value.trim());
+      }
+    }
+    String property = System.getProperty("aws.region");
+    if (property != null && !property.isBlank()) {
+      return Region.of(property.trim());
+    }
+    throw new Cli.UsageError("no AWS region for KMS: set AWS_REGION (or AWS_DEFAULT_REGION)");
+  }
+}
