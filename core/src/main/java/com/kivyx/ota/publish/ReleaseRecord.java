@@ -1,0 +1,18 @@
+package com.kivyx.ota.publish;
+
+import com.kivyx.ota.format.ManifestRef;
+
+/**
+ * The publisher's record of a published release ({@code releases/<id>.json}): enough to refuse
+ * a lower version code, to find the bases for deltas, and to tell a repeated publish of the
+ * same content (a no-op) from a different release under a used id (refused).
+ */
+public record ReleaseRecord(
+    String releaseId,
+    String version,
+    long versionCode,
+    String runtimeVersion,
+    String launchAssetSha256,
+    String contentDigest,
+    ManifestRef manifest,
+    String createdAt) {}

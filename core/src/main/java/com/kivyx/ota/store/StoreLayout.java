@@ -1,0 +1,46 @@
+package com.kivyx.ota.store;
+
+import com.kivyx.ota.format.Platform;
+
+/**
+ * Where things live in a store, relative to its root (DESIGN.md "URLs inside documents"):
+ *
+ * <pre>
+ * apps/&lt;appId&gt;/blobs/sha256/&lt;hex&gt;                      bundles, assets, deltas, manifests
+ * apps/&lt;appId&gt;/&lt;platform&gt;/&lt;channel&gt;/index.cose             the signed channel index
+ * apps/&lt;appId&gt;/&lt;platform&gt;/releases/&lt;releaseId&gt;.json        the publisher's record of a release
+ * </pre>
+ *
+ * Release records are the publisher's own bookkeeping (which releases exist, their version
+ * codes and manifests); devices never read them.
+ */
+public final class StoreLayout {
+  public static final String IMMUTABLE_CACHE = "public, max-age=31536000, immutable";
+  /** Short, so a CDN passes on a new index quickly; expiry inside the index bounds replay. */
+  public static final String INDEX_CACHE = "public, max-age=30";
+  public static final String COSE_CONTENT_TYPE = "application/cose";
+  public static final String JSON_CONTENT_TYPE = "application/json";
+
+  private StoreLayout() {}
+
+  public static String blob(String appId, String sha256) {
+    return "apps/" + appId + "/blobs/sha256/" + sha256;
+  }
+
+  public static String index(String appId, Platform platform, String channel) {
+    return "apps/" + appId + "/" + platform.id() + "/" + channel + "/index.cose";
+  }
+
+  public static String releasesPrefix(String appId, Platform platform) {
+    return "apps/" + appId + "/" + platform.id() + "/releases/";
+  }
+
+  public static String releaseRecord(String appId, Platform platform, String releaseId) {
+    return releasesPrefix(appId, platform) + releaseId + ".json";
+  }
+
+  /** Cache-Control for an object, derived from its key, so every store labels alike. */
+  public static String cacheControl(String key) {
+    return key.endsWith("/index.cose") ? INDEX_CACHE : IMMUTABLE_CACHE;
+  }
+}
