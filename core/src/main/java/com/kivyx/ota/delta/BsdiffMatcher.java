@@ -137,8 +137,14 @@ final class BsdiffMatcher {
           lenb -= lens;
         }
 
+        // Diff bytes as signed digits with carry (see FORMAT.md): a field that moved by a
+        // constant then shows only in its low byte, not in carries that depend on old values.
+        int carry = 0;
         for (int i = 0; i < lenf; i++) {
-          diff[diffLen + i] = (byte) (cur[lastScan + i] - old[lastPos + i]);
+          int o = old[lastPos + i] & 0xff;
+          int digit = (byte) (cur[lastScan + i] - o - carry);
+          diff[diffLen + i] = (byte) digit;
+          carry = (o + digit + carry) >> 8;
         }
         int extraRun = (scan - lenb) - (lastScan + lenf);
         System.arraycopy(cur, lastScan + lenf, extra, extraLen, extraRun);

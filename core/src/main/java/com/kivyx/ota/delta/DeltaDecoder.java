@@ -94,7 +94,7 @@ public final class DeltaDecoder {
                 + newSize
                 + "-byte new file; the patch is corrupt");
       }
-      Cursor controls = new Cursor(in.bytes((int) controlsLen, "controls"), "controls");
+      byte[] controls = in.bytes((int) controlsLen, "controls");
       Cursor runs = new Cursor(in.bytes((int) runsLen, "runs"), "runs");
       byte[] literals = in.bytes((int) literalsLen, "diff bytes");
       byte[] extra = in.bytes((int) extraLen, "extra bytes");
@@ -115,8 +115,23 @@ public final class DeltaDecoder {
   }
 
   private static byte[] rebuild(
-      byte[] old, int newSize, Cursor controls, Cursor runs, byte[] literals, byte[] extra)
+      byte[] old, int newSize, byte[] controls, Cursor runs, byte[] literals, byte[] extra)
       throws DeltaFormatException {
+    // Three columns of `count` varints each; find where each starts without allocating.
+    Cursor adds = new Cursor(controls, "controls");
+    long count = adds.varint();
+    if (count > controls.length) {
+      throw corrupt("the controls section declares " + count + " controls in " + controls.length + " bytes");
+    }
+    Cursor extras = adds.copy();
+    extras.skipVarints(count);
+    Cursor seeks = extras.copy();
+    seeks.skipVarints(count);
+    Cursor end = seeks.copy();
+    end.skipVarints(count);
+    if (end.hasMore()) {
+      throw corrupt("the controls section has bytes after its three columns");
+    }
     byte[] out = new byte[newSize];
     int newPos = 0;
     long oldPos = 0;
@@ -125,10 +140,10 @@ public final class DeltaDecoder {
     long zerosLeft = 0;
     long litLeft = 0;
     boolean runsDone = false;
-    while (controls.hasMore()) {
-      long add = controls.varint();
-      long extraRun = controls.varint();
-      long seek = controls.signedVarint();
+    for (long c = 0; c < count; c++) {
+      long add = adds.varint();
+      long extraRun = extras.varint();
+      long seek = seeks.signedVarint();
       if (add > newSize - newPos || extraRun > newSize - newPos - add) {
         throw corrupt("a control writes past the declared new size of " + newSize + " bytes");
       }
@@ -138,9 +153,10 @@ public final class DeltaDecoder {
       if (add > 0) {
         System.arraycopy(old, (int) oldPos, out, newPos, (int) add);
       }
-      // Add the diff block's non-zero runs over the copied bytes.
+      // Add the diff block's non-zero runs over the copied bytes, as signed digits with carry.
       int at = newPos;
       long remaining = add;
+      int carry = 0;
       while (remaining > 0) {
         if (zerosLeft == 0 && litLeft == 0) {
           if (runs.hasMore()) {
@@ -151,10 +167,20 @@ public final class DeltaDecoder {
             }
           } else {
             runsDone = true;
-            break; // the rest of the diff block is zeros
+            zerosLeft = Long.MAX_VALUE; // the rest of the diff block is zero digits
+            continue;
           }
         }
         if (zerosLeft > 0) {
+          // A zero digit still takes the carry; once the carry is spent, skip the rest at once.
+          while (carry != 0 && zerosLeft > 0 && remaining > 0) {
+            int s = (out[at] & 0xff) + carry;
+            out[at] = (byte) s;
+            carry = s >> 8;
+            at++;
+            remaining--;
+            zerosLeft--;
+          }
           long k = Math.min(zerosLeft, remaining);
           at += (int) k;
           remaining -= k;
@@ -165,7 +191,9 @@ public final class DeltaDecoder {
             throw corrupt("diff runs need more diff bytes than the patch holds");
           }
           for (int j = 0; j < k; j++) {
-            out[at + j] += literals[litPos + j];
+            int s = (out[at + j] & 0xff) + literals[litPos + j] + carry;
+            out[at + j] = (byte) s;
+            carry = s >> 8;
           }
           at += (int) k;
           litPos += (int) k;
@@ -182,7 +210,7 @@ public final class DeltaDecoder {
     if (newPos != newSize) {
       throw corrupt("controls produce " + newPos + " bytes, the header declares " + newSize);
     }
-    if (zerosLeft != 0 || litLeft != 0 || (!runsDone && runs.hasMore())) {
+    if ((zerosLeft != 0 && !runsDone) || litLeft != 0 || runs.hasMore()) {
       throw corrupt("diff runs reach past the diff block");
     }
     if (litPos != literals.length || extraPos != extra.length) {
@@ -211,6 +239,18 @@ public final class DeltaDecoder {
     Cursor(byte[] data, String name) {
       this.data = data;
       this.name = name;
+    }
+
+    Cursor copy() {
+      Cursor c = new Cursor(data, name);
+      c.pos = pos;
+      return c;
+    }
+
+    void skipVarints(long n) throws DeltaFormatException {
+      for (long i = 0; i < n; i++) {
+        varint();
+      }
     }
 
     boolean hasMore() {

@@ -16,7 +16,7 @@ public final class DeltaEncoder {
   static final int DEFAULT_MIN_GAIN = 8;
 
   /** Zero gaps shorter than this inside the diff block stay inside the literal run. */
-  static final int DEFAULT_MIN_ZERO_RUN = 4;
+  static final int DEFAULT_MIN_ZERO_RUN = 2;
 
   private final DeltaBudget budget;
   private final int minGain;
@@ -85,17 +85,31 @@ public final class DeltaEncoder {
     sa = null; // let the suffix array go before Brotli's buffers are made
     deadline.check("matching");
 
-    byte[] payload = payload(oldData, newData, match);
-    byte[] patch = compress(payload);
-    deadline.check("compression");
-    return patch;
+    // Sparse diffs compress best as runs; dense ones (recompiled bytecode) as one raw block,
+    // where Brotli can match the zeros' structure too. Both are valid kvxd1: keep the smaller.
+    byte[] best = null;
+    for (int zeroRun : new int[] {minZeroRun, Integer.MAX_VALUE}) {
+      byte[] patch = compress(payload(oldData, newData, match, zeroRun));
+      deadline.check("compression");
+      if (best == null || patch.length < best.length) {
+        best = patch;
+      }
+    }
+    return best;
   }
 
-  private byte[] payload(byte[] oldData, byte[] newData, BsdiffMatcher.Result match) {
-    ByteSink controls = new ByteSink(match.count() * 6);
+  private static byte[] payload(
+      byte[] oldData, byte[] newData, BsdiffMatcher.Result match, int minZeroRun) {
+    // Column by column: like values next to each other compress better than interleaved triples.
+    ByteSink controls = new ByteSink(match.count() * 6 + 8);
+    controls.putVarint(match.count());
     for (int i = 0; i < match.count(); i++) {
       controls.putVarint(match.add()[i]);
+    }
+    for (int i = 0; i < match.count(); i++) {
       controls.putVarint(match.extra()[i]);
+    }
+    for (int i = 0; i < match.count(); i++) {
       controls.putSignedVarint(match.seek()[i]);
     }
     byte[] diff = match.diff();
@@ -118,7 +132,7 @@ public final class DeltaEncoder {
           continue;
         }
         int z = i;
-        while (z < diff.length && diff[z] == 0 && z - i < minZeroRun) {
+        while (z < diff.length && diff[z] == 0 && z - i < minZeroRun) { // i < z: no overflow
           z++;
         }
         if (z < diff.length && z - i < minZeroRun) {
@@ -136,6 +150,7 @@ public final class DeltaEncoder {
     if (total > Kvxd1.maxSectionsTotal(newData.length)) {
       // Unrelated files: one control that copies the whole new file is smaller and in bounds.
       controls = new ByteSink(16);
+      controls.putVarint(1);
       controls.putVarint(0);
       controls.putVarint(newData.length);
       controls.putSignedVarint(0);
