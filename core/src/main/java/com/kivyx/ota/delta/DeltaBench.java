@@ -3,7 +3,7 @@ package com.kivyx.ota.delta;
 import com.aayushatharva.brotli4j.encoder.Encoder;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -40,17 +40,20 @@ public final class DeltaBench {
       long xdeltaBytes,
       long zstdBytes) {}
 
-  private final PrintStream progress;
+  private final PrintWriter progress;
 
-  public DeltaBench(PrintStream progress) {
+  /** @param progress where a line per pair goes while the bench runs (flushed per line) */
+  public DeltaBench(PrintWriter progress) {
     this.progress = progress;
   }
 
   public static void main(String[] args) throws Exception {
     Path corpus = Path.of(args.length > 0 ? args[0] : "../shared/corpus");
-    DeltaBench bench = new DeltaBench(System.err);
+    DeltaBench bench = new DeltaBench(new PrintWriter(System.err, true));
     List<Row> rows = bench.run(corpus);
-    print(rows, System.out);
+    PrintWriter out = new PrintWriter(System.out, true);
+    print(rows, out);
+    out.flush();
   }
 
   /** Pairs in the corpus: for each suffix, v1→v2, v2→v3, ... while both files exist. */
@@ -88,6 +91,7 @@ public final class DeltaBench {
       throws IOException, DeltaException, InterruptedException {
     String name = oldFile.getFileName() + " -> " + newFile.getFileName();
     progress.println("bench: " + name);
+    progress.flush();
     byte[] oldData = Files.readAllBytes(oldFile);
     byte[] newData = Files.readAllBytes(newFile);
     DeltaEncoder encoder = new DeltaEncoder();
@@ -195,7 +199,7 @@ public final class DeltaBench {
     return false;
   }
 
-  public static void print(List<Row> rows, PrintStream out) {
+  public static void print(List<Row> rows, PrintWriter out) {
     out.printf(
         Locale.ROOT,
         "%-26s %9s %7s %8s %8s %9s %9s %9s %9s%n",

@@ -79,7 +79,9 @@ public final class DeltaDecoder {
       long runsLen = in.varint("runs length");
       long literalsLen = in.varint("diff bytes length");
       long extraLen = in.varint("extra length");
-      if (literalsLen + extraLen > newSize
+      if (Math.max(Math.max(controlsLen, runsLen), Math.max(literalsLen, extraLen))
+              > Integer.MAX_VALUE - 16
+          || literalsLen + extraLen > newSize
           || controlsLen + runsLen + literalsLen + extraLen > Kvxd1.maxSectionsTotal(newSize)) {
         throw new DeltaFormatException(
             "patch sections (controls "
