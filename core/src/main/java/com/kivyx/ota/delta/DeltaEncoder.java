@@ -12,11 +12,11 @@ import java.util.Objects;
  * immutable and thread-safe.
  */
 public final class DeltaEncoder {
-  /** bsdiff's threshold for starting a new match (see {@link BsdiffMatcher}). */
-  static final int DEFAULT_MIN_GAIN = 8;
+  /** Threshold for starting a new match; bsdiff uses 8, 6 gave smaller patches on the corpus. */
+  static final int DEFAULT_MIN_GAIN = 6;
 
   /** Zero gaps shorter than this inside the diff block stay inside the literal run. */
-  static final int DEFAULT_MIN_ZERO_RUN = 2;
+  static final int DEFAULT_MIN_ZERO_RUN = 1;
 
   private final DeltaBudget budget;
   private final int minGain;
