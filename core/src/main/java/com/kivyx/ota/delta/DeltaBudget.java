@@ -26,11 +26,17 @@ public record DeltaBudget(Duration maxTime, long maxMemoryBytes) {
 
   /** Time left from a start given by {@link System#nanoTime()}; checked between and inside phases. */
   Deadline startNow() {
-    return new Deadline(System.nanoTime() + maxTime.toNanos(), maxTime);
+    long now = System.nanoTime();
+    return new Deadline(now, now + maxTime.toNanos(), maxTime);
   }
 
   /** A running encode's deadline. */
-  record Deadline(long endNanos, Duration maxTime) {
+  record Deadline(long startNanos, long endNanos, Duration maxTime) {
+    /** True once half the time is used: optional extra work is skipped then. */
+    boolean pastHalf() {
+      return System.nanoTime() - startNanos > (endNanos - startNanos) / 2;
+    }
+
     void check(String phase) throws DeltaBudgetExceededException {
       if (System.nanoTime() - endNanos > 0) {
         throw new DeltaBudgetExceededException(

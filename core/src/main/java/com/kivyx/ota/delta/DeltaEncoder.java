@@ -89,6 +89,9 @@ public final class DeltaEncoder {
     // where Brotli can match the zeros' structure too. Both are valid kvxd1: keep the smaller.
     byte[] best = null;
     for (int zeroRun : new int[] {minZeroRun, Integer.MAX_VALUE}) {
+      if (best != null && deadline.pastHalf()) {
+        break; // the second layout is an optimisation; never let it cost the delta
+      }
       byte[] patch = compress(payload(oldData, newData, match, zeroRun));
       deadline.check("compression");
       if (best == null || patch.length < best.length) {

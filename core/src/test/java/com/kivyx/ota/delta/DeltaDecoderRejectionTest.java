@@ -82,6 +82,14 @@ class DeltaDecoderRejectionTest {
   }
 
   @Test
+  void rejectsBytesAfterTheBrotliStream() {
+    byte[] longer = Arrays.copyOf(patch, patch.length + 3);
+    assertThatThrownBy(() -> decoder().apply(oldData, longer))
+        .isInstanceOf(DeltaFormatException.class)
+        .hasMessageContaining("not a valid Brotli stream");
+  }
+
+  @Test
   void rejectsAFlippedByteInTheCompressedStream() {
     byte[] bad = Arrays.copyOf(patch, patch.length);
     bad[bad.length / 2] ^= 0x10;
