@@ -3,6 +3,7 @@ package com.kivyx.ota.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
@@ -24,7 +25,7 @@ class DeltaDecoderRejectionTest {
     while (sb.length() < n) {
       sb.append(words[r.nextInt(words.length)]);
     }
-    return sb.substring(0, n).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return sb.substring(0, n).getBytes(StandardCharsets.US_ASCII);
   }
 
   static byte[] edit(byte[] old) {
@@ -39,6 +40,19 @@ class DeltaDecoderRejectionTest {
 
   private DeltaDecoder decoder() {
     return new DeltaDecoder(newData.length);
+  }
+
+  @Test
+  void appliesTheTestVectorFromFormatMd() throws Exception {
+    String hex =
+        "8f2c804b56584401282a3476ec49905f41bacc63fd0db9eccf73617dbdbdf4916bab3c18385bc343"
+            + "e6cc19be978c5e4ce34324c3d64b16b69ebcdb66809f0d3b265b6a47db478e38d926040201080122"
+            + "081b1301e05865666768696a2103";
+    byte[] vector = java.util.HexFormat.of().parseHex(hex);
+    byte[] old = "0123456789abcdefghij0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
+    byte[] expected =
+        "0123456789abcdefghiJ0123456789abcdXefghij!".getBytes(StandardCharsets.US_ASCII);
+    assertThat(new DeltaDecoder(42).apply(old, vector)).isEqualTo(expected);
   }
 
   @Test
