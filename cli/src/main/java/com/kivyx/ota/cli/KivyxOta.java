@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Self-hosted, signed over-the-air updates for React Native apps.",
-    subcommands = {KeysCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {KeysCommand.class, DeltaCommand.class, CommandLine.HelpCommand.class})
 public final class KivyxOta {
 
   public static void main(String[] args) {

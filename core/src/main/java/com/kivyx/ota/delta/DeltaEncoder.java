@@ -1,0 +1,210 @@
+package com.kivyx.ota.delta;
+
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.aayushatharva.brotli4j.encoder.Encoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+
+/**
+ * Creates kvxd1 patches: bsdiff matching over an SA-IS suffix array, written as separate
+ * sections (controls, diff runs, diff bytes, extra bytes) inside one Brotli stream. Instances are
+ * immutable and thread-safe.
+ */
+public final class DeltaEncoder {
+  /** Threshold for starting a new match; bsdiff uses 8, 6 gave smaller patches on the corpus. */
+  static final int DEFAULT_MIN_GAIN = 6;
+
+  /** Zero gaps shorter than this inside the diff block stay inside the literal run. */
+  static final int DEFAULT_MIN_ZERO_RUN = 1;
+
+  private final DeltaBudget budget;
+  private final int minGain;
+  private final int minZeroRun;
+
+  public DeltaEncoder() {
+    this(DeltaBudget.DEFAULT);
+  }
+
+  public DeltaEncoder(DeltaBudget budget) {
+    this(budget, DEFAULT_MIN_GAIN, DEFAULT_MIN_ZERO_RUN);
+  }
+
+  DeltaEncoder(DeltaBudget budget, int minGain, int minZeroRun) {
+    this.budget = Objects.requireNonNull(budget, "budget");
+    this.minGain = minGain;
+    this.minZeroRun = minZeroRun;
+  }
+
+  /** Bytes of memory an encode of these sizes is estimated to need (checked against the budget). */
+  public static long memoryEstimate(long oldSize, long newSize) {
+    long heap =
+        oldSize
+            + newSize // the inputs themselves
+            + SuffixArray.memoryEstimate(oldSize)
+            + 3 * newSize // diff block, extra bytes, control columns (bounded by new size)
+            + 3 * newSize; // sections, payload and compressed output
+    // Brotli q11 (native): binary-tree hasher of 8 bytes a window position, ring buffer, etc.
+    long brotli = 10 * Math.min(maxPayload(newSize), 1L << Kvxd1.BROTLI_LGWIN) + (32L << 20);
+    return heap + brotli;
+  }
+
+  private static long maxPayload(long newSize) {
+    return Kvxd1.maxSectionsTotal(newSize) + 128;
+  }
+
+  /**
+   * Returns a kvxd1 patch that turns {@code oldData} into {@code newData}.
+   *
+   * @throws DeltaBudgetExceededException when the budget's time or memory estimate is exceeded
+   */
+  public byte[] encode(byte[] oldData, byte[] newData) throws DeltaBudgetExceededException {
+    Objects.requireNonNull(oldData, "oldData");
+    Objects.requireNonNull(newData, "newData");
+    long estimate = memoryEstimate(oldData.length, newData.length);
+    if (estimate > budget.maxMemoryBytes()) {
+      throw new DeltaBudgetExceededException(
+          "delta encoding of a "
+              + oldData.length
+              + "-byte old and "
+              + newData.length
+              + "-byte new file needs about "
+              + (estimate >> 20)
+              + " MB, over its memory budget of "
+              + (budget.maxMemoryBytes() >> 20)
+              + " MB; publish without a delta or raise the budget");
+    }
+    if (oldData.length > Kvxd1.MAX_FILE_SIZE || newData.length > Kvxd1.MAX_FILE_SIZE) {
+      throw new IllegalArgumentException("kvxd1 handles files up to 2 GB");
+    }
+    DeltaBudget.Deadline deadline = budget.startNow();
+    deadline.check("start");
+    int[] sa = SuffixArray.build(oldData);
+    deadline.check("suffix sorting");
+    BsdiffMatcher.Result match = new BsdiffMatcher(oldData, newData, sa, minGain).run(deadline);
+    sa = null; // let the suffix array go before Brotli's buffers are made
+    deadline.check("matching");
+
+    // Sparse diffs compress best as runs; dense ones (recompiled bytecode) as one raw block,
+    // where Brotli can match the zeros' structure too. Both are valid kvxd1: keep the smaller.
+    byte[] best = null;
+    for (int zeroRun : new int[] {minZeroRun, Integer.MAX_VALUE}) {
+      if (best != null && deadline.pastHalf()) {
+        break; // the second layout is an optimisation; never let it cost the delta
+      }
+      byte[] patch = compress(payload(oldData, newData, match, zeroRun));
+      deadline.check("compression");
+      if (best == null || patch.length < best.length) {
+        best = patch;
+      }
+    }
+    return best;
+  }
+
+  private static byte[] payload(
+      byte[] oldData, byte[] newData, BsdiffMatcher.Result match, int minZeroRun) {
+    // Column by column: like values next to each other compress better than interleaved triples.
+    ByteSink controls = new ByteSink(match.count() * 6 + 8);
+    controls.putVarint(match.count());
+    for (int i = 0; i < match.count(); i++) {
+      controls.putVarint(match.add()[i]);
+    }
+    for (int i = 0; i < match.count(); i++) {
+      controls.putVarint(match.extra()[i]);
+    }
+    for (int i = 0; i < match.count(); i++) {
+      controls.putSignedVarint(match.seek()[i]);
+    }
+    byte[] diff = match.diff();
+    ByteSink runs = new ByteSink(1024);
+    ByteSink literals = new ByteSink(1024);
+    int i = 0;
+    while (true) {
+      int zeroStart = i;
+      while (i < diff.length && diff[i] == 0) {
+        i++;
+      }
+      if (i == diff.length) {
+        break; // trailing zeros are implied
+      }
+      int litStart = i;
+      // Keep short zero gaps inside the literal run: a new run pair would cost more than they do.
+      while (i < diff.length) {
+        if (diff[i] != 0) {
+          i++;
+          continue;
+        }
+        int z = i;
+        while (z < diff.length && diff[z] == 0 && z - i < minZeroRun) { // i < z: no overflow
+          z++;
+        }
+        if (z < diff.length && z - i < minZeroRun) {
+          i = z;
+        } else {
+          break;
+        }
+      }
+      runs.putVarint(litStart - zeroStart);
+      runs.putVarint(i - litStart);
+      literals.put(diff, litStart, i - litStart);
+    }
+    byte[] extra = match.extraBytes();
+    long total = (long) controls.length() + runs.length() + literals.length() + extra.length;
+    if (total > Kvxd1.maxSectionsTotal(newData.length)) {
+      // Unrelated files: one control that copies the whole new file is smaller and in bounds.
+      controls = new ByteSink(16);
+      controls.putVarint(1);
+      controls.putVarint(0);
+      controls.putVarint(newData.length);
+      controls.putSignedVarint(0);
+      runs = new ByteSink(16);
+      literals = new ByteSink(16);
+      extra = newData;
+    }
+
+    ByteSink out = new ByteSink((int) Math.min(Integer.MAX_VALUE - 64, total + 128));
+    out.put(Kvxd1.MAGIC, 0, Kvxd1.MAGIC.length);
+    out.put(Kvxd1.VERSION);
+    out.putVarint(oldData.length);
+    out.putVarint(newData.length);
+    byte[] oldSha = Kvxd1.sha256(oldData);
+    byte[] newSha = Kvxd1.sha256(newData);
+    out.put(oldSha, 0, oldSha.length);
+    out.put(newSha, 0, newSha.length);
+    out.putVarint(controls.length());
+    out.putVarint(runs.length());
+    out.putVarint(literals.length());
+    out.putVarint(extra.length);
+    out.put(controls);
+    out.put(runs);
+    out.put(literals);
+    out.put(extra, 0, extra.length);
+    return out.toByteArray();
+  }
+
+  private static byte[] compress(byte[] payload) {
+    ensureBrotli();
+    Encoder.Parameters params =
+        new Encoder.Parameters()
+            .setQuality(Kvxd1.BROTLI_QUALITY)
+            .setWindow(Kvxd1.BROTLI_LGWIN)
+            .setMode(Encoder.Mode.GENERIC);
+    try {
+      return Encoder.compress(payload, params);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Brotli compression of the delta failed", e);
+    }
+  }
+
+  static void ensureBrotli() {
+    if (!Brotli4jLoader.isAvailable()) {
+      throw new IllegalStateException(
+          "the native Brotli library (brotli4j) is not available on this platform ("
+              + System.getProperty("os.name")
+              + "/"
+              + System.getProperty("os.arch")
+              + "): "
+              + Brotli4jLoader.getUnavailabilityCause());
+    }
+  }
+}
