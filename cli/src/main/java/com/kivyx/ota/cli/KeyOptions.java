@@ -6,8 +6,6 @@ import com.kivyx.ota.signing.SignerFactory;
 import java.net.URI;
 import java.util.Optional;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /** {@code --key}, {@code --kid} and {@code --kms-endpoint}: how every signing command finds its key. */
 final class KeyOptions {
@@ -25,23 +23,8 @@ final class KeyOptions {
   URI kmsEndpoint;
 
   Signer openSigner() {
-    return new SignerFactory(System.getenv(), keyId -> KmsClients.create(
-            KmsClients.Settings.defaults(Optional.ofNullable(kmsEndpoint), region(), DefaultCredentialsProvider.builder().build())))
+    return new SignerFactory(
+            System.getenv(), keyId -> KmsClients.create(AwsEnvironment.settings(Optional.ofNullable(kmsEndpoint), "KMS")))
         .open(keyRef, Optional.ofNullable(kid));
-  }
-
-  /** From the environment only: probing instance metadata would stall off AWS. */
-  private static Region region() {
-    for (String variable : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
-      String value = System.getenv(variable);
-      if (value != null && !value.isBlank()) {
-        return Region.of(value.trim());
-      }
-    }
-    String property = System.getProperty("aws.region");
-    if (property != null && !property.isBlank()) {
-      return Region.of(property.trim());
-    }
-    throw new Cli.UsageError("no AWS region for KMS: set AWS_REGION (or AWS_DEFAULT_REGION)");
   }
 }

@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Self-hosted, signed over-the-air updates for React Native apps.",
-    subcommands = {KeysCommand.class, DeltaCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      PublishCommand.class,
+      RolloutCommand.class,
+      VerifyCommand.class,
+      KeysCommand.class,
+      DeltaCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class KivyxOta {
 
   public static void main(String[] args) {

@@ -1,6 +1,5 @@
 package com.kivyx.ota.delta;
 
-import com.aayushatharva.brotli4j.encoder.Encoder;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -126,13 +125,7 @@ public final class DeltaBench {
       throw new IllegalStateException("kvxd1 round trip failed on " + name + "; this is a bug");
     }
 
-    long full =
-        Encoder.compress(
-                newData,
-                new Encoder.Parameters()
-                    .setQuality(Kvxd1.BROTLI_QUALITY)
-                    .setWindow(Kvxd1.BROTLI_LGWIN))
-            .length;
+    long full = Brotli.compress(newData).length;
 
     long bsdiff = tool(oldFile, newFile, "bsdiff", "{old}", "{new}", "{out}");
     long xdelta =

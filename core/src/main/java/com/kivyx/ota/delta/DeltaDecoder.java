@@ -285,7 +285,7 @@ public final class DeltaDecoder {
     private final InputStream in;
 
     PayloadReader(byte[] patch) throws DeltaFormatException {
-      DeltaEncoder.ensureBrotli();
+      Brotli.ensureAvailable();
       try {
         this.in = new BrotliInputStream(new ByteArrayInputStream(patch));
       } catch (IOException e) {

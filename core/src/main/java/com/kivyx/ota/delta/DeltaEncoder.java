@@ -1,9 +1,5 @@
 package com.kivyx.ota.delta;
 
-import com.aayushatharva.brotli4j.Brotli4jLoader;
-import com.aayushatharva.brotli4j.encoder.Encoder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
@@ -92,7 +88,7 @@ public final class DeltaEncoder {
       if (best != null && deadline.pastHalf()) {
         break; // the second layout is an optimisation; never let it cost the delta
       }
-      byte[] patch = compress(payload(oldData, newData, match, zeroRun));
+      byte[] patch = Brotli.compress(payload(oldData, newData, match, zeroRun));
       deadline.check("compression");
       if (best == null || patch.length < best.length) {
         best = patch;
@@ -180,31 +176,5 @@ public final class DeltaEncoder {
     out.put(literals);
     out.put(extra, 0, extra.length);
     return out.toByteArray();
-  }
-
-  private static byte[] compress(byte[] payload) {
-    ensureBrotli();
-    Encoder.Parameters params =
-        new Encoder.Parameters()
-            .setQuality(Kvxd1.BROTLI_QUALITY)
-            .setWindow(Kvxd1.BROTLI_LGWIN)
-            .setMode(Encoder.Mode.GENERIC);
-    try {
-      return Encoder.compress(payload, params);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Brotli compression of the delta failed", e);
-    }
-  }
-
-  static void ensureBrotli() {
-    if (!Brotli4jLoader.isAvailable()) {
-      throw new IllegalStateException(
-          "the native Brotli library (brotli4j) is not available on this platform ("
-              + System.getProperty("os.name")
-              + "/"
-              + System.getProperty("os.arch")
-              + "): "
-              + Brotli4jLoader.getUnavailabilityCause());
-    }
   }
 }

@@ -8,6 +8,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.Map;
+import com.kivyx.ota.aws.AwsClientSettings;
 import com.kivyx.ota.testing.FakeKms;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +30,7 @@ class KmsSignerTest {
     kms = new FakeKms();
     client =
         KmsClients.create(
-            new KmsClients.Settings(
+            new AwsClientSettings(
                 Optional.of(kms.endpoint()),
                 Region.EU_WEST_1,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")),

@@ -1,0 +1,166 @@
+package com.kivyx.ota.cli;
+
+import com.kivyx.ota.delta.DeltaBudget;
+import com.kivyx.ota.format.CanonicalJson;
+import com.kivyx.ota.format.ChannelRelease;
+import com.kivyx.ota.format.Documents;
+import com.kivyx.ota.format.RolloutInfo;
+import com.kivyx.ota.publish.AssetSource;
+import com.kivyx.ota.publish.ChannelChange;
+import com.kivyx.ota.publish.ContentTypes;
+import com.kivyx.ota.publish.FileSource;
+import com.kivyx.ota.publish.IndexUpdate;
+import com.kivyx.ota.publish.Kvxd1DeltaMaker;
+import com.kivyx.ota.publish.PublishedRelease;
+import com.kivyx.ota.publish.ReleasePublisher;
+import com.kivyx.ota.publish.ReleaseRequest;
+import com.kivyx.ota.publish.SourceFetcher;
+import com.kivyx.ota.signing.Signer;
+import com.kivyx.ota.store.ArtifactStore;
+import com.kivyx.ota.store.S3Clients;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kivyx-ota publish}: a built bundle becomes a signed release on a channel (static mode). */
+@Command(
+    name = "publish",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Publish a built bundle (and its assets) as an immutable, signed release, with kvxd1 deltas from up to 3",
+      "earlier releases, and put it on a channel with a newly signed index."
+    })
+final class PublishCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions store;
+  @Mixin KeyOptions key;
+  @Mixin ChannelOptions channel;
+  @Mixin IndexOptions index;
+
+  @Option(names = "--version", required = true, paramLabel = "SEMVER", description = "The release's version, e.g. 1.2.3.")
+  String version;
+
+  @Option(names = "--version-code", required = true, paramLabel = "N", description = "A number above every earlier release of this runtime version.")
+  long versionCode;
+
+  @Option(names = "--runtime-version", required = true, paramLabel = "RV", description = "The native runtime this bundle needs; devices only get matching releases.")
+  String runtimeVersion;
+
+  @Option(names = "--bundle", required = true, paramLabel = "FILE", description = "The launch bundle (JS or Hermes bytecode).")
+  Path bundle;
+
+  @Option(names = "--assets", paramLabel = "DIR", description = "Directory of assets; each file is published as DIRNAME/relative/path.")
+  Path assets;
+
+  @Option(names = "--release-id", paramLabel = "ID", description = "Release id (default: VERSION-VERSIONCODE).")
+  String releaseId;
+
+  @Option(names = "--weight", paramLabel = "PERCENT", converter = Percent.class, description = "Share of devices to offer it to (default: 100).")
+  Integer weight = RolloutInfo.FULL_WEIGHT;
+
+  @Option(names = "--mandatory", description = "Devices must install it before running on.")
+  boolean mandatory;
+
+  @Option(names = "--notes", paramLabel = "TEXT", description = "Release notes, kept in the manifest's metadata.")
+  String notes;
+
+  @Option(names = "--delta-timeout", paramLabel = "DURATION", converter = Durations.class, description = "Time budget per delta (default: 10s).")
+  Duration deltaTimeout = DeltaBudget.DEFAULT.maxTime();
+
+  @Option(names = "--no-deltas", description = "Publish without deltas.")
+  boolean noDeltas;
+
+  @Override
+  public Integer call() throws IOException {
+    ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr());
+    String id = releaseId != null ? releaseId : ReleaseRequest.defaultReleaseId(version, versionCode);
+    ReleaseRequest request =
+        new ReleaseRequest(
+            channel.appId,
+            channel.platform,
+            id,
+            version,
+            versionCode,
+            runtimeVersion,
+            new AssetSource(bundle.getFileName().toString(), ContentTypes.forPath(bundle.toString()), FileSource.of(bundle.toString())),
+            assetSources(),
+            notes == null ? Map.of() : Map.of("notes", notes));
+    Signer signer = key.openSigner();
+    Path work = Files.createTempDirectory("kivyx-ota-publish-");
+    try (ArtifactStore target = store.open()) {
+      progress.step("publishing " + id + " to " + target.describe() + " with key " + signer.kid());
+      SourceFetcher fetcher =
+          new SourceFetcher(
+              work,
+              SourceFetcher.defaultHttpClient(),
+              bucket -> S3Clients.create(AwsEnvironment.settings(Optional.ofNullable(store.s3Endpoint), "S3"), store.s3PathStyle),
+              1L << 30);
+      ReleasePublisher publisher =
+          new ReleasePublisher(
+              target,
+              signer,
+              fetcher,
+              noDeltas ? Optional.empty() : Optional.of(new Kvxd1DeltaMaker(new DeltaBudget(deltaTimeout, DeltaBudget.DEFAULT.maxMemoryBytes()))),
+              Clock.systemUTC(),
+              progress);
+      PublishedRelease release = publisher.publish(request);
+      ChannelRelease entry =
+          new ChannelRelease(
+              id,
+              versionCode,
+              runtimeVersion,
+              release.manifestRef(),
+              new RolloutInfo(channel.channel + "/" + id, weight, mandatory, null));
+      IndexUpdate update = index.updater(target, signer, progress).apply(channel.appId, channel.platform, channel.channel, ChannelChange.offer(entry));
+      Documents documents = new Documents();
+      var summary = documents.mapper().createObjectNode();
+      summary.put("releaseId", id);
+      summary.put("alreadyPublished", release.alreadyPublished());
+      summary.put("manifest", release.manifestRef().url());
+      summary.put("files", release.filesStored());
+      summary.put("bytes", release.bytesStored());
+      summary.put("deltas", release.manifest().deltas().size());
+      summary.put("index", update.key());
+      summary.put("indexVersion", update.index().version());
+      summary.put("expiresAt", update.index().expiresAt());
+      spec.commandLine().getOut().println(new String(CanonicalJson.write(summary), StandardCharsets.UTF_8));
+      return 0;
+    } finally {
+      try (Stream<Path> files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private List<AssetSource> assetSources() throws IOException {
+    if (assets == null) {
+      return List.of();
+    }
+    if (!Files.isDirectory(assets)) {
+      throw new Cli.UsageError("--assets " + assets + " is not a directory");
+    }
+    String top = assets.toAbsolutePath().normalize().getFileName().toString();
+    List<AssetSource> sources = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(assets)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        String path = top + "/" + assets.relativize(file).toString().replace('\\', '/');
+        sources.add(new AssetSource(path, ContentTypes.forPath(path), FileSource.of(file.toString())));
+      }
+    }
+    return sources;
+  }
+}

@@ -1,0 +1,48 @@
+package com.kivyx.ota.cli;
+
+import com.kivyx.ota.publish.StoreVerifier;
+import com.kivyx.ota.publish.VerificationReport;
+import com.kivyx.ota.store.ArtifactStore;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kivyx-ota verify}: check a channel in a store as a device would. */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check a channel as a device would: index signature and expiry, each manifest's signature and its match",
+      "with the index, every blob's size and SHA-256. Exit 0 with a summary, or 1 naming each problem."
+    })
+final class VerifyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions store;
+  @Mixin ChannelOptions channel;
+
+  @Option(names = "--pubkey", required = true, paramLabel = "[KID=]FILE", description = "Pinned public key: .pub.pem or the JSON of 'keys show' (repeatable).")
+  List<String> pubkeys;
+
+  @Override
+  public Integer call() {
+    try (ArtifactStore target = store.open()) {
+      VerificationReport report =
+          new StoreVerifier(target, PublicKeyFiles.read(pubkeys), Clock.systemUTC()).verify(channel.appId, channel.platform, channel.channel);
+      if (report.ok()) {
+        spec.commandLine().getOut().println("ok: " + report.summary());
+        return 0;
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      report.problems().forEach(p -> err.println("kivyx-ota: " + p));
+      err.println("kivyx-ota: verify found " + report.problems().size() + " problem(s) in " + target.describe());
+      err.flush();
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package com.kivyx.ota.publish;
+
+import com.kivyx.ota.format.Asset;
+import com.kivyx.ota.format.ChannelIndex;
+import com.kivyx.ota.format.ChannelRelease;
+import com.kivyx.ota.format.DeltaRef;
+import com.kivyx.ota.format.Documents;
+import com.kivyx.ota.format.InvalidDocumentException;
+import com.kivyx.ota.format.Platform;
+import com.kivyx.ota.format.ReleaseManifest;
+import com.kivyx.ota.signing.CoseRejectedException;
+import com.kivyx.ota.signing.CoseVerifier;
+import com.kivyx.ota.store.ArtifactStore;
+import com.kivyx.ota.store.Sha256;
+import com.kivyx.ota.store.StoreLayout;
+import com.kivyx.ota.store.StoredObject;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks a channel in a store the way a device would: the index's signature and expiry, each
+ * manifest's signature and its agreement with its index entry, and every blob's size and
+ * SHA-256. It reports every problem it finds rather than stopping at the first.
+ */
+public final class StoreVerifier {
+  private final ArtifactStore store;
+  private final CoseVerifier verifier;
+  private final Clock clock;
+  private final Documents documents = new Documents();
+
+  public StoreVerifier(ArtifactStore store, Map<String, ECPublicKey> pinnedKeys, Clock clock) {
+    this.store = store;
+    this.verifier = new CoseVerifier(pinnedKeys);
+    this.clock = clock;
+  }
+
+  public VerificationReport verify(String appId, Platform platform, String channel) {
+    List<String> problems = new ArrayList<>();
+    String indexKey = StoreLayout.index(appId, platform, channel);
+    Optional<StoredObject> stored = store.read(indexKey);
+    if (stored.isEmpty()) {
+      return new VerificationReport(List.of("no index at " + indexKey + " in " + store.describe()), 0, "-", 0, 0, 0);
+    }
+    ChannelIndex index;
+    try {
+      index = documents.readChannelIndex(verifier.verify(stored.get().bytes(), ChannelIndex.CONTENT_TYPE).payload());
+    } catch (CoseRejectedException | InvalidDocumentException e) {
+      return new VerificationReport(List.of("index " + indexKey + ": " + e.getMessage()), 0, "-", 0, 0, 0);
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(index.expiresAtInstant())) {
+      problems.add("index " + indexKey + " expired at " + index.expiresAt() + "; re-sign it (kivyx-ota rollout … or publish)");
+    }
+    if (!index.appId().equals(appId) || index.platform() != platform || !index.channel().equals(channel)) {
+      problems.add("index " + indexKey + " is for " + index.appId() + "/" + index.platform() + "/" + index.channel());
+    }
+    Counter counter = new Counter();
+    for (ChannelRelease entry : index.releases()) {
+      verifyRelease(appId, platform, entry, problems, counter);
+    }
+    return new VerificationReport(problems, index.version(), index.expiresAt(), index.releases().size(), counter.blobs, counter.bytes);
+  }
+
+  private static final class Counter {
+    int blobs;
+    long bytes;
+  }
+
+  private void verifyRelease(String appId, Platform platform, ChannelRelease entry, List<String> problems, Counter counter) {
+    String label = "release " + entry.releaseId();
+    Optional<byte[]> cose = blob(entry.manifest().url(), entry.manifest().sha256(), entry.manifest().size(), label + " manifest", problems, counter);
+    if (cose.isEmpty()) {
+      return;
+    }
+    ReleaseManifest manifest;
+    try {
+      manifest = documents.readReleaseManifest(verifier.verify(cose.get(), ReleaseManifest.CONTENT_TYPE).payload());
+    } catch (CoseRejectedException | InvalidDocumentException e) {
+      problems.add(label + " manifest " + entry.manifest().url() + ": " + e.getMessage());
+      return;
+    }
+    if (!manifest.releaseId().equals(entry.releaseId())
+        || manifest.versionCode() != entry.versionCode()
+        || !manifest.runtimeVersion().equals(entry.runtimeVersion())
+        || !manifest.appId().equals(appId)
+        || manifest.platform() != platform) {
+      problems.add(label + ": the manifest (" + manifest.appId() + "/" + manifest.platform() + " " + manifest.releaseId()
+          + ", versionCode " + manifest.versionCode() + ", runtime " + manifest.runtimeVersion() + ") does not match its index entry");
+    }
+    List<Asset> files = new ArrayList<>();
+    files.add(manifest.launchAsset());
+    files.addAll(manifest.assets());
+    for (Asset asset : files) {
+      blob(asset.url(), asset.sha256(), asset.size(), label + " " + asset.path(), problems, counter);
+    }
+    for (DeltaRef delta : manifest.deltas()) {
+      blob(delta.url(), delta.sha256(), delta.size(), label + " delta from " + delta.fromSha256().substring(0, 12), problems, counter);
+    }
+  }
+
+  private Optional<byte[]> blob(String url, String sha256, long size, String label, List<String> problems, Counter counter) {
+    Optional<StoredObject> stored;
+    try {
+      stored = store.read(url);
+    } catch (IllegalArgumentException e) {
+      problems.add(label + ": " + e.getMessage());
+      return Optional.empty();
+    }
+    if (stored.isEmpty()) {
+      problems.add(label + ": missing at " + url);
+      return Optional.empty();
+    }
+    byte[] bytes = stored.get().bytes();
+    counter.blobs++;
+    counter.bytes += bytes.length;
+    if (bytes.length != size) {
+      problems.add(label + ": " + url + " is " + bytes.length + " bytes, signed size is " + size);
+      return Optional.empty();
+    }
+    String actual = Sha256.hex(bytes);
+    if (!actual.equals(sha256)) {
+      problems.add(label + ": " + url + " has SHA-256 " + actual + ", signed " + sha256);
+      return Optional.empty();
+    }
+    return Optional.of(bytes);
+  }
+}
