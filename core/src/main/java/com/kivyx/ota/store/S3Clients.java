@@ -2,6 +2,10 @@ package com.kivyx.ota.store;
 
 import com.kivyx.ota.aws.AwsClientSettings;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -19,12 +23,25 @@ public final class S3Clients {
             .httpClient(settings.httpClient())
             .region(settings.region())
             .credentialsProvider(settings.credentials())
-            .overrideConfiguration(settings.overrideConfiguration())
+            .overrideConfiguration(
+                settings.overrideConfiguration().toBuilder().addExecutionInterceptor(new DropExpectContinue()).build())
             .forcePathStyle(pathStyle)
             // We send our own SHA-256 on every write; no extra CRC trailers that compatible servers may not parse.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     settings.endpoint().ifPresent(builder::endpointOverride);
     return builder.build();
+  }
+
+  /**
+   * With the URL-connection HTTP client, a server that refuses a PUT before reading its body
+   * (412 on a conditional write, 403) can surface as "error writing request body" instead of
+   * its status; without {@code Expect: 100-continue} the real answer always comes back.
+   */
+  private static final class DropExpectContinue implements ExecutionInterceptor {
+    @Override
+    public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
+      return context.httpRequest().toBuilder().removeHeader("Expect").build();
+    }
   }
 }
