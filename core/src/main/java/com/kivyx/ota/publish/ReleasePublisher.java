@@ -8,6 +8,7 @@ import com.kivyx.ota.format.DeltaRef;
 import com.kivyx.ota.format.Documents;
 import com.kivyx.ota.format.ManifestRef;
 import com.kivyx.ota.format.ReleaseManifest;
+import com.kivyx.ota.signing.CoseRejectedException;
 import com.kivyx.ota.signing.CoseSign1;
 import com.kivyx.ota.signing.Signer;
 import com.kivyx.ota.store.ArtifactStore;
@@ -152,20 +153,14 @@ public final class ReleasePublisher {
     if (!Sha256.hex(cose).equals(record.manifest().sha256())) {
       throw new StoreException("manifest " + record.manifest().url() + " does not match its SHA-256; the store is damaged");
     }
-    ReleaseManifest manifest = documents.readReleaseManifest(payloadOf(cose));
+    ReleaseManifest manifest;
+    try {
+      manifest = documents.readReleaseManifest(CoseSign1.payloadOfAuthenticated(cose));
+    } catch (CoseRejectedException e) {
+      throw new StoreException("manifest " + record.manifest().url() + " is unreadable: " + e.getMessage(), e);
+    }
     progress.step("release " + request.releaseId() + " is already published with the same content; nothing to do");
     return new PublishedRelease(manifest, record.manifest(), true, 0, 0);
-  }
-
-  /** The payload of a COSE_Sign1 we wrote ourselves (its hash was checked against our record). */
-  private static byte[] payloadOf(byte[] cose) {
-    try {
-      var item = com.kivyx.ota.signing.CborReader.decode(cose);
-      var array = (com.kivyx.ota.signing.CborItem.Array) ((com.kivyx.ota.signing.CborItem.Tagged) item).content();
-      return ((com.kivyx.ota.signing.CborItem.Bytes) array.items().get(2)).value();
-    } catch (com.kivyx.ota.signing.CoseRejectedException | ClassCastException e) {
-      throw new StoreException("a stored manifest is not COSE_Sign1: " + e.getMessage(), e);
-    }
   }
 
   private FetchedFile fetch(AssetSource source, List<Path> workFiles) {

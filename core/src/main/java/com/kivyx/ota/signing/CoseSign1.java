@@ -42,6 +42,21 @@ public final class CoseSign1 {
         .toByteArray();
   }
 
+  /**
+   * The payload of a COSE_Sign1 document without checking its signature. Only for bytes
+   * already authenticated another way, such as a stored manifest whose SHA-256 matches a
+   * record we wrote; everything a device or server trusts goes through {@link CoseVerifier}.
+   */
+  public static byte[] payloadOfAuthenticated(byte[] cose) throws CoseRejectedException {
+    if (CborReader.decode(cose) instanceof CborItem.Tagged tagged
+        && tagged.content() instanceof CborItem.Array array
+        && array.items().size() == 4
+        && array.items().get(2) instanceof CborItem.Bytes payload) {
+      return payload.value();
+    }
+    throw new CoseRejectedException(RejectReason.NOT_COSE_SIGN1, "not a COSE_Sign1 document with an embedded payload");
+  }
+
   /** {@code Sig_structure = ["Signature1", protected, h'', payload]}: the bytes that are signed. */
   public static byte[] toBeSigned(byte[] protectedHeader, byte[] payload) {
     return new CborWriter()
