@@ -1,0 +1,49 @@
+package com.kivyx.ota.crds;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+
+/** A channel of an app: where its artifacts live, which key signs them, how long an index lives. */
+public record ChannelSpec(
+    @JsonPropertyDescription("App id, e.g. com.example.app.") @Required @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$") String appId,
+    @JsonPropertyDescription("Channel name devices ask for (default: the resource name).") @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+        String channel,
+    @JsonPropertyDescription("Platforms with an index on this channel.") @Required @Size(min = 1, max = 2) List<ReleaseSpec.Platform> platforms,
+    @JsonPropertyDescription("The key that signs manifests and indexes.") @Required SigningKey signingKey,
+    @JsonPropertyDescription("Where artifacts and the index are stored.") @Required Store store,
+    @JsonPropertyDescription("How long a signed index stays valid, e.g. 168h (default) or 30m; re-signed well before.")
+        @Pattern("^([0-9]+(s|m|h))+$")
+        String indexTtl) {
+
+  /** Exactly one of a Secret holding a PKCS#8 PEM key, or an AWS KMS key. */
+  @ValidationRule(value = "has(self.secretRef) != has(self.kmsKeyId)", message = "set exactly one of signingKey.secretRef or signingKey.kmsKeyId")
+  public record SigningKey(
+      @JsonPropertyDescription("Secret (same namespace) with the PEM key.") SecretKeyRef secretRef,
+      @JsonPropertyDescription("AWS KMS key id, alias or ARN (ECC_NIST_P256, SIGN_VERIFY).") String kmsKeyId,
+      @JsonPropertyDescription("KMS region (default: the operator's AWS_REGION).") String kmsRegion,
+      @JsonPropertyDescription("KMS endpoint override.") String kmsEndpoint,
+      @JsonPropertyDescription("Key name written into signatures and pinned by clients (default: the Secret name or KMS key id).")
+          @Pattern("^\\S{1,128}$")
+          String kid) {}
+
+  /** A key of a Secret. */
+  public record SecretKeyRef(@Required String name, @JsonPropertyDescription("Key in the Secret (default: key.pem).") String key) {}
+
+  /** Exactly one of an S3 bucket or a directory (development only: it lives in the operator's pod). */
+  @ValidationRule(value = "has(self.s3) != has(self.directory)", message = "set exactly one of store.s3 or store.directory")
+  public record Store(S3 s3, @JsonPropertyDescription("A directory of the operator's file system, for development.") String directory) {}
+
+  /** An S3 bucket (or S3-compatible server). */
+  public record S3(
+      @Required @Pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$") String bucket,
+      @JsonPropertyDescription("Key prefix, e.g. ota/prod.") @Pattern("^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$") String prefix,
+      String region,
+      @JsonPropertyDescription("Endpoint override for S3-compatible servers.") String endpoint,
+      Boolean pathStyle,
+      @JsonPropertyDescription("Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (default: the operator's own credentials).")
+          String credentialsSecret) {}
+}

@@ -1,0 +1,28 @@
+package com.kivyx.ota.crds;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A release rolled out on a channel. An indefinite pause ({@code pause: {}}) is passed by
+ * annotating the Rollout with {@code ota.kivyx.com/promote=<step number>}, so a stale
+ * annotation can never skip a later pause.
+ */
+@Group(Crds.GROUP)
+@Version(Crds.VERSION)
+@ShortNames("otaro")
+@AdditionalPrinterColumn(name = "Channel", jsonPath = ".spec.channel", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Release", jsonPath = ".spec.release", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Step", jsonPath = ".status.currentStep", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Weight", jsonPath = ".status.currentWeight", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+public final class Rollout extends CustomResource<RolloutSpec, RolloutStatus> implements Namespaced {
+  private static final long serialVersionUID = 1L;
+  public static final String PROMOTE_ANNOTATION = "ota.kivyx.com/promote";
+}

@@ -1,0 +1,19 @@
+package com.kivyx.ota.crds;
+
+import java.util.List;
+
+/** How far a Rollout has come. */
+public record RolloutStatus(
+    String phase,
+    Integer currentStep,
+    Integer currentWeight,
+    String pauseStartedAt,
+    String message,
+    Long observedGeneration,
+    List<Condition> conditions) {
+  public static final String PROGRESSING = "Progressing";
+  public static final String PAUSED = "Paused";
+  public static final String COMPLETED = "Completed";
+  public static final String ABORTED = "Aborted";
+  public static final String SUPERSEDED = "Superseded";
+}
