@@ -1,7 +1,6 @@
 package com.kivyx.ota.crds;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -15,7 +14,7 @@ public record ReleaseSpec(
     @JsonPropertyDescription("App id, e.g. com.example.app.") @Required @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$") String appId,
     @JsonPropertyDescription("ios or android.") @Required Platform platform,
     @JsonPropertyDescription("Version shown to people, e.g. 1.4.0.") @Required @Pattern("^\\S{1,64}$") String version,
-    @JsonPropertyDescription("Number above every earlier release of this runtime version.") @Required @Min(0) @Max(9007199254740991L)
+    @JsonPropertyDescription("Number above every earlier release of this runtime version.") @Required @Min(0)
         Long versionCode,
     @JsonPropertyDescription("Native runtime the bundle needs; devices only get matching releases.") @Required @Pattern("^\\S{1,64}$")
         String runtimeVersion,

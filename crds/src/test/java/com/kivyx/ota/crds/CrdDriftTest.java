@@ -25,8 +25,8 @@ class CrdDriftTest {
   @Test
   void theModelCarriesItsValidation() throws Exception {
     String release = CrdYaml.generate().get("releases.ota.kivyx.com-v1.yml");
-    assertThat(release).contains("self == oldSelf").contains("^[0-9a-f]{64}$").contains("otarel").contains("- ios");
+    assertThat(release).contains("self == oldSelf").contains("^[0-9a-f]{64}$").contains("otarel").contains("- \"ios\"");
     String rollout = CrdYaml.generate().get("rollouts.ota.kivyx.com-v1.yml");
-    assertThat(rollout).contains("maximum: 100").contains("has(self.setWeight) != has(self.pause)");
+    assertThat(rollout).contains("maximum: 100.0").contains("has(self.setWeight) != has(self.pause)");
   }
 }
