@@ -94,6 +94,26 @@ public interface ChannelChange {
     };
   }
 
+  /**
+   * Makes the channel offer exactly these releases (the operator's view, rebuilt from its
+   * Rollouts). Revoked releases stay revoked and are left out.
+   */
+  static ChannelChange replaceAll(List<ChannelRelease> entries) {
+    return new ChannelChange() {
+      @Override
+      public ChannelState apply(ChannelState current) {
+        List<ChannelRelease> releases =
+            entries.stream().filter(r -> !current.revoked().contains(r.releaseId())).toList();
+        return new ChannelState(current.version(), current.minVersionCode(), releases, current.revoked());
+      }
+
+      @Override
+      public String describe() {
+        return "offer " + entries.size() + " release(s)";
+      }
+    };
+  }
+
   /** Re-signs the index with a fresh expiry and nothing else changed. */
   static ChannelChange refresh() {
     return new ChannelChange() {

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** One file of a release: where CI put it and what it must be. */
 public record FileSourceSpec(
     @JsonPropertyDescription("Path of the file inside the bundle, e.g. index.android.bundle or assets/logo.png.")
-        @Required @Pattern("^[^/\\\\][^\\\\]{0,1023}$")
+        @Required @Pattern("^[^/\\\\][^\\\\]*$") @Size(max = 1024)
         String path,
     @JsonPropertyDescription("https:// or s3://bucket/key URL of the file.") @Required @Pattern("^(https://|s3://)[^\\s]+$")
         String url,

@@ -1,0 +1,25 @@
+package com.kivyx.ota.operator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How to run the operator.
+ *
+ * @param leaderElection empty runs without a Lease (one replica only)
+ * @param healthPort port of /healthz, /readyz and /metrics; 0 picks a free one, negative serves none
+ * @param workDir where release files are fetched to before they are stored
+ * @param deltas whether to make kvxd1 deltas when publishing
+ */
+public record OperatorSettings(Optional<LeaderElection> leaderElection, int healthPort, Path workDir, boolean deltas) {
+
+  /**
+   * @param identity this instance's name in the Lease (the pod name in a cluster)
+   * @param leaseDuration how long a leader holds the Lease without renewing it
+   * @param exitOnStopLeading exit the process when leadership is lost (in a pod: restart clean)
+   */
+  public record LeaderElection(String namespace, String identity, Duration leaseDuration, boolean exitOnStopLeading) {
+    public static final String LEASE_NAME = "kivyx-ota-operator";
+  }
+}
