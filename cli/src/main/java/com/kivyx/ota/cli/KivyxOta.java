@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       PublishCommand.class,
       RolloutCommand.class,
       VerifyCommand.class,
+      OperatorCommand.class,
       KeysCommand.class,
       DeltaCommand.class,
       CommandLine.HelpCommand.class

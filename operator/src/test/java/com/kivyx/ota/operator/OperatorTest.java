@@ -124,6 +124,23 @@ class OperatorTest {
     assertThatThrownBy(() -> client.resource(twoKeys).create()).hasMessageContaining("exactly one of signingKey.secretRef or signingKey.kmsKeyId");
   }
 
+  @Test
+  void theExamplesApplyAsTheyAre() throws Exception {
+    String ns = namespace();
+    Path examples = Path.of(System.getProperty("kivyx.repo.dir", "..")).resolve("examples");
+    try (var files = java.nio.file.Files.list(examples)) {
+      List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+      assertThat(yamls).hasSize(4);
+      for (Path yaml : yamls) {
+        try (var in = java.nio.file.Files.newInputStream(yaml)) {
+          kube.client.load(in).inNamespace(ns).createOrReplace();
+        }
+      }
+    }
+    assertThat(kube.client.resources(Release.class).inNamespace(ns).list().getItems()).hasSize(2);
+    assertThat(kube.client.resources(Rollout.class).inNamespace(ns).withName("app-1-0-1").get().getSpec().steps()).hasSize(4);
+  }
+
   // ---------------------------------------------------------------- the full loop
 
   @Test
