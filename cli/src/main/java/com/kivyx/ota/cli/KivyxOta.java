@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       KeysCommand.class,
       DeltaCommand.class,
+      ServeCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class KivyxOta {
