@@ -63,35 +63,41 @@ final class KeysCommand {
       if (!FILE_NAME.matcher(name).matches()) {
         throw new Cli.UsageError("--name must be 1-128 letters, digits, '.', '_' or '-' (it names the files), got '" + name + "'");
       }
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
-      KeyPair pair = generator.generateKeyPair();
-      Files.createDirectories(out);
+      KeyPair pair = writeNewKey(out, name, force);
       Path privateFile = out.resolve(name + ".key.pem");
       Path publicFile = out.resolve(name + ".pub.pem");
-      writePrivate(privateFile, PemKeys.privateKeyPem((ECPrivateKey) pair.getPrivate()));
-      Files.writeString(publicFile, PemKeys.publicKeyPem((ECPublicKey) pair.getPublic()), StandardCharsets.US_ASCII);
       PrintWriter err = spec.commandLine().getErr();
       err.println("wrote " + privateFile + " (keep it secret) and " + publicFile);
       err.flush();
       spec.commandLine().getOut().println(pinJson(name, (ECPublicKey) pair.getPublic()));
       return 0;
     }
+  }
 
-    /** The private key file is created with mode 0600, never readable by others even briefly. */
-    private void writePrivate(Path file, String pem) throws IOException {
-      if (force) {
-        Files.deleteIfExists(file);
-      }
-      try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (FileAlreadyExistsException e) {
-        throw new Cli.UsageError(file + " already exists; choose another --name or pass --force to replace it");
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(file); // not a POSIX file system
-      }
-      Files.writeString(file, pem, StandardCharsets.US_ASCII);
+  /** Generates a P-256 key pair and writes DIR/NAME.key.pem (mode 0600) and DIR/NAME.pub.pem. */
+  static KeyPair writeNewKey(Path out, String name, boolean force) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair pair = generator.generateKeyPair();
+    Files.createDirectories(out);
+    writePrivate(out.resolve(name + ".key.pem"), PemKeys.privateKeyPem((ECPrivateKey) pair.getPrivate()), force);
+    Files.writeString(out.resolve(name + ".pub.pem"), PemKeys.publicKeyPem((ECPublicKey) pair.getPublic()), StandardCharsets.US_ASCII);
+    return pair;
+  }
+
+  /** The private key file is created with mode 0600, never readable by others even briefly. */
+  private static void writePrivate(Path file, String pem, boolean force) throws IOException {
+    if (force) {
+      Files.deleteIfExists(file);
     }
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (FileAlreadyExistsException e) {
+      throw new Cli.UsageError(file + " already exists; choose another --name or pass --force to replace it");
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(file); // not a POSIX file system
+    }
+    Files.writeString(file, pem, StandardCharsets.US_ASCII);
   }
 
   @Command(

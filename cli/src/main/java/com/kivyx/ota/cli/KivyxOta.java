@@ -10,9 +10,11 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Self-hosted, signed over-the-air updates for React Native apps.",
     subcommands = {
+      DemoCommand.class,
       PublishCommand.class,
       RolloutCommand.class,
       VerifyCommand.class,
+      ServeCommand.class,
       OperatorCommand.class,
       KeysCommand.class,
       DeltaCommand.class,

@@ -16,6 +16,21 @@ public interface ArtifactStore extends AutoCloseable {
   /** The object at {@code key}, or empty when there is none. */
   Optional<StoredObject> read(String key);
 
+  /**
+   * The object at {@code key} unless it still has {@code etag} (from an earlier {@link
+   * StoredObject#etag()}): for pollers, which then skip unchanged content. Stores that can ask
+   * conditionally (S3's {@code If-None-Match}) override this so nothing is transferred.
+   */
+  default PolledObject readIfChanged(String key, Optional<String> etag) {
+    Optional<StoredObject> current = read(key);
+    if (current.isEmpty()) {
+      return PolledObject.missing();
+    }
+    return etag.isPresent() && etag.get().equals(current.get().etag())
+        ? PolledObject.notModified()
+        : PolledObject.changed(current.get());
+  }
+
   /** Whether an object exists at {@code key}. */
   boolean exists(String key);
 

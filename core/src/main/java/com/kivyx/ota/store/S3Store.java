@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3Store implements ArtifactStore {
   private static final int PRECONDITION_FAILED = 412;
   private static final int CONFLICT = 409;
+  private static final int NOT_MODIFIED = 304;
 
   private final S3Client s3;
   private final String bucket;
@@ -50,6 +51,27 @@ public final class S3Store implements ArtifactStore {
     } catch (S3Exception e) {
       if (e.statusCode() == 404) {
         return Optional.empty();
+      }
+      throw failure("read", key, e);
+    } catch (SdkClientException e) {
+      throw unreachable(e);
+    }
+  }
+
+  @Override
+  public PolledObject readIfChanged(String key, Optional<String> etag) {
+    try {
+      ResponseBytes<GetObjectResponse> response =
+          s3.getObjectAsBytes(b -> b.bucket(bucket).key(objectKey(key)).ifNoneMatch(etag.orElse(null)));
+      return PolledObject.changed(new StoredObject(response.asByteArray(), response.response().eTag()));
+    } catch (NoSuchKeyException e) {
+      return PolledObject.missing();
+    } catch (S3Exception e) {
+      if (e.statusCode() == NOT_MODIFIED) {
+        return PolledObject.notModified();
+      }
+      if (e.statusCode() == 404) {
+        return PolledObject.missing();
       }
       throw failure("read", key, e);
     } catch (SdkClientException e) {

@@ -1,0 +1,58 @@
+package com.kivyx.ota.cli;
+
+import com.kivyx.ota.server.ChannelSource;
+import com.kivyx.ota.server.ManifestServer;
+import com.kivyx.ota.server.ServerConfig;
+import com.kivyx.ota.server.ServerMetrics;
+import com.kivyx.ota.server.SnapshotBuilder;
+import com.kivyx.ota.server.StoreChannelSource;
+import com.kivyx.ota.store.ArtifactStore;
+import com.kivyx.ota.store.DirectoryStore;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/** Starts the manifest server on a store and keeps it up until stopped (Ctrl-C, SIGTERM, or a test). */
+final class ServerRunner {
+  static {
+    // Vert.x logs through SLF4J (logback) like the rest of the CLI, not java.util.logging.
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+  }
+
+  private ServerRunner() {}
+
+  /** A directory store is watched (and rescanned every 30 s); S3 is polled with conditional GETs. */
+  static ManifestServer start(ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, Duration pollInterval) {
+    Clock clock = Clock.systemUTC();
+    ServerMetrics metrics = new ServerMetrics();
+    SnapshotBuilder builder = new SnapshotBuilder(keys, clock);
+    Optional<java.nio.file.Path> root = store instanceof DirectoryStore directory ? Optional.of(directory.root()) : Optional.empty();
+    StoreChannelSource.Settings settings =
+        root.map(r -> StoreChannelSource.Settings.directory(r, Duration.ofSeconds(30)))
+            .orElse(StoreChannelSource.Settings.polled(pollInterval, Duration.ofMinutes(1)));
+    ChannelSource source = new StoreChannelSource(store, builder, settings, metrics, clock);
+    return ManifestServer.start(ServerConfig.defaults(host, port, root), source, metrics);
+  }
+
+  /** Blocks until {@code stop} opens; a JVM shutdown (Ctrl-C, SIGTERM) stops the server gracefully first. */
+  static void runUntilStopped(ManifestServer server, CountDownLatch stop) throws InterruptedException {
+    Thread hook = new Thread(() -> {
+      server.close();
+      stop.countDown();
+    }, "kivyx-ota-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stop.await();
+    } finally {
+      server.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down
+      }
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package com.kivyx.ota.server;
+
+import com.kivyx.ota.format.ChannelIndex;
+import com.kivyx.ota.rollout.Decision;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One channel as served: the verified index, its signed bytes and ETag, and every possible
+ * {@code /update} answer already built, so a request only runs the decision function.
+ *
+ * @param manifests verified manifest COSE bytes by SHA-256 (immutable, so reused by the next snapshot)
+ * @param blobTypes content type of each blob the manifests name, by SHA-256
+ * @param knownReleases releases ever seen on this channel by this process (event counters' label values)
+ */
+public record ChannelSnapshot(
+    ChannelKey key,
+    ChannelIndex index,
+    byte[] indexCose,
+    String indexEtag,
+    Answers answers,
+    Map<String, byte[]> manifests,
+    Map<String, String> blobTypes,
+    Set<String> knownReleases) {
+
+  /** The 2 + 2 × releases bodies of {@code /update}: none, back to embedded, update to each release. */
+  public record Answers(Answer none, Answer rollBack, Answer rollBackMandatory, Map<String, Answer[]> updates) {
+    public Answer forDecision(Decision decision) {
+      return switch (decision.kind()) {
+        case NONE -> none;
+        case ROLL_BACK_TO_EMBEDDED -> decision.mandatory() ? rollBackMandatory : rollBack;
+        case UPDATE -> updates.get(decision.releaseId().orElseThrow())[decision.mandatory() ? 1 : 0];
+      };
+    }
+  }
+}

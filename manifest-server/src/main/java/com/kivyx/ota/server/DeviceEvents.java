@@ -1,0 +1,138 @@
+package com.kivyx.ota.server;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * {@code POST /v1/events}: a batch of device events, checked against the schema in
+ * openapi.yaml (all or nothing), then counted. Events for channels this server does not serve
+ * are valid but not counted by name (their labels would let any client grow the metrics).
+ */
+final class DeviceEvents {
+  static final Set<String> TYPES = Set.of("downloaded", "applied", "healthy", "crashed", "rolledBack");
+  /** Counted under this release label when the release was never on the channel. */
+  static final String OTHER_RELEASE = "other";
+
+  record Event(String type, ChannelKey channel, String releaseId, String deviceId, Instant time) {}
+
+  private final ObjectMapper json =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).maxStringLength(16 * 1024).build())
+                  .build())
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .build();
+  private final int maxEvents;
+  private final ServerMetrics metrics;
+
+  DeviceEvents(int maxEvents, ServerMetrics metrics) {
+    this.maxEvents = maxEvents;
+    this.metrics = metrics;
+  }
+
+  /** @return how many events were counted under their channel */
+  int accept(byte[] body, Function<ChannelKey, Optional<ChannelSnapshot>> channels) throws BadRequestException {
+    List<Event> events = parse(body);
+    int counted = 0;
+    for (Event e : events) {
+      Optional<ChannelSnapshot> channel = channels.apply(e.channel());
+      if (channel.isEmpty()) {
+        metrics.eventDropped("unknown_channel");
+        continue;
+      }
+      String release = channel.get().knownReleases().contains(e.releaseId()) ? e.releaseId() : OTHER_RELEASE;
+      metrics.event(new ServerMetrics.EventLabels(e.channel().appId(), e.channel().platform().id(), e.channel().channel(), release, e.type()));
+      counted++;
+    }
+    return counted;
+  }
+
+  List<Event> parse(byte[] body) throws BadRequestException {
+    JsonNode root;
+    try {
+      root = json.readTree(body);
+    } catch (IOException e) {
+      throw new BadRequestException("bad_json", "the body is not valid JSON: " + firstLine(e.getMessage()));
+    }
+    if (root == null || !root.isObject() || !root.path("events").isArray()) {
+      throw new BadRequestException("bad_event", "the body must be {\"events\": [ ... ]}");
+    }
+    JsonNode list = root.get("events");
+    if (list.isEmpty() || list.size() > maxEvents) {
+      throw new BadRequestException("bad_event", "a batch holds 1-" + maxEvents + " events, got " + list.size());
+    }
+    List<Event> events = new ArrayList<>(list.size());
+    for (int i = 0; i < list.size(); i++) {
+      events.add(event(list.get(i), "events[" + i + "]"));
+    }
+    return events;
+  }
+
+  private static Event event(JsonNode node, String where) throws BadRequestException {
+    if (!node.isObject()) {
+      throw new BadRequestException("bad_event", where + " must be an object");
+    }
+    String type = field(node, where, "type", 32);
+    if (!TYPES.contains(type)) {
+      throw new BadRequestException("bad_event", where + ".type must be one of downloaded, applied, healthy, crashed, rolledBack");
+    }
+    String app = name(node, where, "appId");
+    String platform = field(node, where, "platform", 16);
+    String channelName = name(node, where, "channel");
+    Optional<ChannelKey> channel = ChannelKey.parse(app, platform, channelName);
+    if (channel.isEmpty()) {
+      throw new BadRequestException("bad_event", where + ".platform must be ios or android");
+    }
+    String releaseId = name(node, where, "releaseId");
+    String deviceId = field(node, where, "deviceId", 128);
+    String time = field(node, where, "time", 64);
+    Instant instant;
+    try {
+      instant = Instant.parse(time);
+    } catch (DateTimeParseException e) {
+      throw new BadRequestException("bad_event", where + ".time must be an RFC 3339 UTC time like 2026-11-27T10:00:00Z");
+    }
+    return new Event(type, channel.get(), releaseId, deviceId, instant);
+  }
+
+  private static String name(JsonNode node, String where, String field) throws BadRequestException {
+    String value = field(node, where, field, 128);
+    if (!ChannelKey.NAME.matcher(value).matches()) {
+      throw new BadRequestException("bad_event", where + "." + field + " must be 1-128 letters, digits, '.', '_' or '-'");
+    }
+    return value;
+  }
+
+  private static String field(JsonNode node, String where, String field, int maxLength) throws BadRequestException {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw new BadRequestException("bad_event", where + "." + field + " is required and must be a string");
+    }
+    String text = value.textValue();
+    if (text.isEmpty() || text.length() > maxLength) {
+      throw new BadRequestException("bad_event", where + "." + field + " must be 1-" + maxLength + " characters");
+    }
+    return text;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int nl = message.indexOf('\n');
+    String line = nl < 0 ? message : message.substring(0, nl);
+    return line.length() > 200 ? line.substring(0, 200) : line;
+  }
+}

@@ -1,0 +1,72 @@
+package com.kivyx.ota.server;
+
+import com.kivyx.ota.rollout.Device;
+import io.vertx.core.MultiMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The query of {@code /update}, checked and turned into the decision function's {@link Device}. */
+final class DeviceQuery {
+  static final int MAX_ATTRIBUTES = 32;
+  private static final String ATTR = "attr.";
+  private static final Set<String> SINGLE = Set.of("deviceId", "runtimeVersion", "currentReleaseId", "rnVersion", "arch");
+  private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private DeviceQuery() {}
+
+  static Device parse(MultiMap params) throws BadRequestException {
+    Map<String, String> attributes = new HashMap<>();
+    for (String name : params.names()) {
+      List<String> values = params.getAll(name);
+      if (values.size() > 1 && (SINGLE.contains(name) || name.startsWith(ATTR))) {
+        throw new BadRequestException("bad_parameter", "parameter '" + name + "' is given " + values.size() + " times; give it once");
+      }
+      if (name.startsWith(ATTR)) {
+        String attribute = name.substring(ATTR.length());
+        if (!ATTRIBUTE_NAME.matcher(attribute).matches()) {
+          throw new BadRequestException("bad_parameter", "attribute names (attr.NAME) are 1-64 letters, digits, '.', '_' or '-'");
+        }
+        attributes.put(attribute, text(name, values.get(0), 256, true));
+        if (attributes.size() > MAX_ATTRIBUTES) {
+          throw new BadRequestException("bad_parameter", "at most " + MAX_ATTRIBUTES + " attr.* parameters");
+        }
+      }
+    }
+    String deviceId = required(params, "deviceId", 128);
+    String runtimeVersion = required(params, "runtimeVersion", 64);
+    Optional<String> current = optional(params, "currentReleaseId", 128);
+    if (current.isPresent() && !ChannelKey.NAME.matcher(current.get()).matches()) {
+      throw new BadRequestException("bad_parameter", "currentReleaseId must be a release id (letters, digits, '.', '_', '-'), or left out on the embedded bundle");
+    }
+    return new Device(deviceId, runtimeVersion, current, optional(params, "rnVersion", 64), optional(params, "arch", 64), attributes);
+  }
+
+  private static String required(MultiMap params, String name, int maxLength) throws BadRequestException {
+    String value = params.get(name);
+    if (value == null || value.isEmpty()) {
+      throw new BadRequestException("missing_parameter", "query parameter '" + name + "' is required");
+    }
+    return text(name, value, maxLength, false);
+  }
+
+  private static Optional<String> optional(MultiMap params, String name, int maxLength) throws BadRequestException {
+    String value = params.get(name);
+    return value == null || value.isEmpty() ? Optional.empty() : Optional.of(text(name, value, maxLength, false));
+  }
+
+  private static String text(String name, String value, int maxLength, boolean emptyAllowed) throws BadRequestException {
+    if ((!emptyAllowed && value.isEmpty()) || value.length() > maxLength) {
+      throw new BadRequestException("bad_parameter", "'" + name + "' must be 1-" + maxLength + " characters");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw new BadRequestException("bad_parameter", "'" + name + "' must not contain control characters");
+      }
+    }
+    return value;
+  }
+}

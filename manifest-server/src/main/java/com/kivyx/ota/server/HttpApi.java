@@ -1,0 +1,386 @@
+package com.kivyx.ota.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kivyx.ota.rollout.Decision;
+import com.kivyx.ota.rollout.DecisionFunction;
+import com.kivyx.ota.rollout.Device;
+import com.kivyx.ota.store.StoreKeys;
+import com.kivyx.ota.store.StoreLayout;
+import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.FileProps;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of DESIGN.md "Manifest server HTTP API (v1)", on Vert.x core without a router:
+ * a handful of fixed routes matched by splitting the raw path. Handlers run on the event loop
+ * and never block: answers come from the current {@link Snapshot}, files go out with {@code
+ * sendFile}.
+ */
+final class HttpApi implements Handler<HttpServerRequest> {
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+
+  static final String COSE = StoreLayout.COSE_CONTENT_TYPE;
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence COSE_TYPE = HttpHeaders.createOptimized(COSE);
+  private static final CharSequence INDEX_CACHE = HttpHeaders.createOptimized(StoreLayout.INDEX_CACHE);
+  private static final CharSequence IMMUTABLE_CACHE = HttpHeaders.createOptimized(StoreLayout.IMMUTABLE_CACHE);
+  /** Answers differ per device: a cache may keep them only to revalidate with the ETag. */
+  private static final CharSequence UPDATE_CACHE = HttpHeaders.createOptimized("private, no-cache");
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+  private static final CharSequence PROMETHEUS = HttpHeaders.createOptimized("text/plain; version=0.0.4; charset=utf-8");
+  private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
+  private static final CharSequence X_CONTENT_TYPE_OPTIONS = HttpHeaders.createOptimized("X-Content-Type-Options");
+  private static final CharSequence BYTES = HttpHeaders.createOptimized("bytes");
+  private static final Pattern BLOB = Pattern.compile("apps/(" + ChannelKey.NAME.pattern() + ")/blobs/sha256/([0-9a-f]{64})");
+
+  private final Vertx vertx;
+  private final ServerConfig config;
+  private final ChannelSource source;
+  private final ServerMetrics metrics;
+  private final DeviceEvents events;
+  private final TokenBuckets eventLimits;
+  private final byte[] openapi;
+  private final ObjectMapper json = new ObjectMapper();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean draining;
+
+  HttpApi(Vertx vertx, ServerConfig config, ChannelSource source, ServerMetrics metrics, byte[] openapi) {
+    this.vertx = vertx;
+    this.config = config;
+    this.source = source;
+    this.metrics = metrics;
+    this.openapi = openapi;
+    this.events = new DeviceEvents(config.maxEventsPerBatch(), metrics);
+    this.eventLimits = new TokenBuckets(config.eventsPerSecond(), config.eventBurst(), config.maxTrackedClients(), System::nanoTime);
+  }
+
+  /** Refuse new requests (503, connection closed) so the server can stop once in-flight ones finish. */
+  void drain() {
+    draining = true;
+  }
+
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    long start = System.nanoTime();
+    String path = req.path();
+    String route = route(path);
+    HttpServerResponse resp = req.response();
+    inFlight.incrementAndGet();
+    AtomicBoolean done = new AtomicBoolean();
+    Handler<Void> finish =
+        v -> {
+          if (done.compareAndSet(false, true)) {
+            inFlight.decrementAndGet();
+            metrics.request(route, resp.getStatusCode(), System.nanoTime() - start);
+          }
+        };
+    resp.endHandler(finish);
+    resp.closeHandler(finish);
+    if (draining) {
+      resp.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      error(req, 503, "shutting_down", "the server is shutting down; retry");
+      return;
+    }
+    try {
+      dispatch(req, path, route);
+    } catch (BadRequestException e) {
+      error(req, e.status(), e.error(), e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // Vert.x's query decoder refuses malformed percent-encoding this way
+      error(req, 400, "bad_request", "malformed request: " + e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("{} {} failed", req.method(), path, e);
+      if (!resp.ended()) {
+        error(req, 500, "internal", "internal error; see the server log");
+      }
+    }
+  }
+
+  /** Requests Netty could not decode (line or headers too long, bad syntax): a JSON error, then close. */
+  void invalid(HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    int status = 400;
+    if (cause instanceof TooLongFrameException) {
+      status = cause.getClass().getSimpleName().contains("Header") ? 431 : 414;
+    }
+    HttpServerResponse resp = req.response();
+    resp.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    error(req, status, "bad_request", status == 414 ? "the request line is too long" : status == 431 ? "the headers are too large" : "malformed HTTP request")
+        .onComplete(v -> req.connection().close());
+  }
+
+  private static String route(String path) {
+    if (path.startsWith("/v1/apps/")) {
+      return path.endsWith("/update") ? "update" : path.endsWith("/index") ? "index" : "other";
+    }
+    if (path.startsWith("/apps/")) {
+      return "store";
+    }
+    return switch (path) {
+      case "/v1/events" -> "events";
+      case "/healthz" -> "healthz";
+      case "/readyz" -> "readyz";
+      case "/metrics" -> "metrics";
+      case "/openapi.yaml" -> "openapi";
+      default -> "other";
+    };
+  }
+
+  private void dispatch(HttpServerRequest req, String path, String route) throws BadRequestException {
+    HttpMethod method = req.method();
+    boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+    switch (route) {
+      case "index", "update" -> {
+        requireMethod(read, "GET, HEAD");
+        // /v1/apps/{appId}/{platform}/channels/{channel}/{index|update}
+        String[] parts = path.split("/", -1);
+        if (parts.length != 8 || !parts[5].equals("channels")) {
+          throw new BadRequestException(404, "not_found", "no such resource: " + path);
+        }
+        ChannelSnapshot channel = channel(ChannelKey.parse(parts[3], parts[4], parts[6]), parts[3] + "/" + parts[4] + "/" + parts[6]);
+        if (route.equals("index")) {
+          index(req, channel);
+        } else {
+          update(req, channel);
+        }
+      }
+      case "store" -> {
+        requireMethod(read, "GET, HEAD");
+        store(req, path.substring(1));
+      }
+      case "events" -> {
+        requireMethod(method == HttpMethod.POST, "POST");
+        events(req);
+      }
+      case "healthz" -> {
+        requireMethod(read, "GET, HEAD");
+        json(req, 200, "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
+      }
+      case "readyz" -> {
+        requireMethod(read, "GET, HEAD");
+        Optional<Snapshot> snapshot = source.snapshot();
+        if (snapshot.isEmpty() || draining) {
+          error(req, 503, "not_ready", draining ? "shutting down" : "no channel snapshot loaded yet from " + source.describe());
+        } else {
+          json(req, 200, ("{\"channels\":" + snapshot.get().channels().size() + ",\"status\":\"ready\"}").getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      case "metrics" -> {
+        requireMethod(read, "GET, HEAD");
+        // A scrape walks every meter: off the event loop.
+        vertx.<String>executeBlocking(metrics::scrape, false)
+            .onSuccess(text -> req.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS).putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE).end(text))
+            .onFailure(e -> error(req, 500, "internal", "metrics unavailable: " + e.getMessage()));
+      }
+      case "openapi" -> {
+        requireMethod(read, "GET, HEAD");
+        req.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(Buffer.buffer(openapi));
+      }
+      default -> throw new BadRequestException(404, "not_found", "no such resource: " + path);
+    }
+  }
+
+  private static void requireMethod(boolean allowed, String allow) throws BadRequestException {
+    if (!allowed) {
+      throw new BadRequestException(405, "method_not_allowed", "use " + allow);
+    }
+  }
+
+  private ChannelSnapshot channel(Optional<ChannelKey> key, String name) throws BadRequestException {
+    Snapshot snapshot = source.snapshot().orElseThrow(() -> new BadRequestException(503, "not_ready", "no channel snapshot loaded yet; retry shortly"));
+    return key.flatMap(snapshot::channel)
+        .orElseThrow(() -> new BadRequestException(404, "unknown_channel", "no channel " + name + " is served here"));
+  }
+
+  private static void index(HttpServerRequest req, ChannelSnapshot channel) {
+    HttpServerResponse resp = req.response();
+    resp.putHeader(HttpHeaders.ETAG, channel.indexEtag()).putHeader(HttpHeaders.CACHE_CONTROL, INDEX_CACHE);
+    if (ETags.matches(req.getHeader(HttpHeaders.IF_NONE_MATCH), channel.indexEtag())) {
+      resp.setStatusCode(304).end();
+      return;
+    }
+    resp.putHeader(HttpHeaders.CONTENT_TYPE, COSE_TYPE).end(Buffer.buffer(channel.indexCose()));
+  }
+
+  private static void update(HttpServerRequest req, ChannelSnapshot channel) throws BadRequestException {
+    MultiMap params = req.params();
+    Device device = DeviceQuery.parse(params);
+    Decision decision = DecisionFunction.decide(channel.index(), device);
+    Answer answer = channel.answers().forDecision(decision);
+    HttpServerResponse resp = req.response();
+    resp.putHeader(HttpHeaders.ETAG, answer.etag()).putHeader(HttpHeaders.CACHE_CONTROL, UPDATE_CACHE);
+    if (ETags.matches(req.getHeader(HttpHeaders.IF_NONE_MATCH), answer.etag())) {
+      resp.setStatusCode(304).end();
+      return;
+    }
+    resp.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(answer.body()));
+  }
+
+  /** The store's own paths: verified index bytes for {@code index.cose}, files for blobs. */
+  private void store(HttpServerRequest req, String key) throws BadRequestException {
+    if (!StoreKeys.isSafe(key)) {
+      throw new BadRequestException("bad_path", "store paths are relative keys of letters, digits, '.', '_', '~', '-' and '/', without '.' or '..' segments");
+    }
+    Optional<ChannelKey> indexOf = ChannelKey.ofIndexKey(key);
+    if (indexOf.isPresent()) {
+      // The verified bytes, not the file: a file changed behind our back is never served.
+      index(req, channel(indexOf, indexOf.get().toString()));
+      return;
+    }
+    Matcher blob = BLOB.matcher(key);
+    if (config.storeRoot().isEmpty() || !blob.matches()) {
+      throw new BadRequestException(404, "not_found", "no such object: " + key);
+    }
+    String appId = blob.group(1);
+    String sha256 = blob.group(2);
+    Path file = config.storeRoot().get().resolve(key);
+    vertx.fileSystem()
+        .props(file.toString())
+        .onComplete(
+            ar -> {
+              if (ar.failed() || !ar.result().isRegularFile()) {
+                error(req, 404, "not_found", "no such object: " + key);
+                return;
+              }
+              sendBlob(req, file, ar.result(), appId, sha256);
+            });
+  }
+
+  private void sendBlob(HttpServerRequest req, Path file, FileProps props, String appId, String sha256) {
+    HttpServerResponse resp = req.response();
+    String etag = ETags.ofHex(sha256);
+    String type = source.snapshot().flatMap(s -> s.blobType(appId, sha256)).orElse("application/octet-stream");
+    resp.putHeader(HttpHeaders.ETAG, etag)
+        .putHeader(HttpHeaders.CACHE_CONTROL, IMMUTABLE_CACHE)
+        .putHeader(HttpHeaders.ACCEPT_RANGES, BYTES)
+        .putHeader(HttpHeaders.CONTENT_TYPE, type);
+    if (ETags.matches(req.getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+      resp.setStatusCode(304).end();
+      return;
+    }
+    long size = props.size();
+    Optional<ByteRange> range;
+    try {
+      range = ByteRange.parse(req.getHeader("Range"), size);
+    } catch (ByteRange.Unsatisfiable e) {
+      resp.headers().remove(HttpHeaders.CONTENT_TYPE);
+      resp.putHeader("Content-Range", "bytes */" + size);
+      error(req, 416, "range_not_satisfiable", "the object has " + size + " bytes");
+      return;
+    }
+    long offset = range.map(ByteRange::start).orElse(0L);
+    long length = range.map(ByteRange::length).orElse(size);
+    if (range.isPresent()) {
+      resp.setStatusCode(206).putHeader("Content-Range", "bytes " + offset + "-" + range.get().endInclusive() + "/" + size);
+    }
+    if (req.method() == HttpMethod.HEAD) {
+      resp.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length)).end();
+      return;
+    }
+    resp.sendFile(file.toString(), offset, length)
+        .onFailure(e -> log.debug("sending {} failed: {}", file, e.toString()));
+  }
+
+  private void events(HttpServerRequest req) throws BadRequestException {
+    String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      throw new BadRequestException(415, "unsupported_media_type", "send the events as application/json");
+    }
+    String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (declared != null && parseLength(declared) > config.eventBodyLimit()) {
+      tooLarge(req);
+      return;
+    }
+    if (!eventLimits.tryAcquire(req.remoteAddress() == null ? "?" : req.remoteAddress().hostAddress())) {
+      metrics.rateLimited();
+      req.response().putHeader("Retry-After", "1");
+      error(req, 429, "rate_limited", "too many event batches from this address; send fewer, larger batches");
+      return;
+    }
+    Buffer body = Buffer.buffer(Math.min(config.eventBodyLimit(), 4096));
+    AtomicBoolean refused = new AtomicBoolean();
+    req.handler(
+        chunk -> {
+          if (refused.get()) {
+            return;
+          }
+          if (body.length() + chunk.length() > config.eventBodyLimit()) {
+            refused.set(true);
+            tooLarge(req);
+            return;
+          }
+          body.appendBuffer(chunk);
+        });
+    req.endHandler(
+        v -> {
+          if (refused.get()) {
+            return;
+          }
+          try {
+            int counted = events.accept(body.getBytes(), key -> source.snapshot().flatMap(s -> s.channel(key)));
+            json(req, 202, ("{\"accepted\":" + counted + "}").getBytes(StandardCharsets.UTF_8));
+          } catch (BadRequestException e) {
+            error(req, e.status(), e.error(), e.getMessage());
+          }
+        });
+  }
+
+  private static long parseLength(String header) throws BadRequestException {
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      throw new BadRequestException("bad_request", "Content-Length is not a number");
+    }
+  }
+
+  /** 413 and close: the rest of the body is not worth reading. */
+  private void tooLarge(HttpServerRequest req) {
+    HttpServerResponse resp = req.response();
+    resp.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    error(req, 413, "body_too_large", "an event batch is at most " + config.eventBodyLimit() + " bytes")
+        .onComplete(v -> req.connection().close());
+  }
+
+  private static Future<Void> json(HttpServerRequest req, int status, byte[] body) {
+    return req.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(body));
+  }
+
+  private Future<Void> error(HttpServerRequest req, int status, String error, String message) {
+    HttpServerResponse resp = req.response();
+    if (resp.ended()) {
+      return Future.succeededFuture();
+    }
+    byte[] body;
+    try {
+      body = json.writeValueAsBytes(json.createObjectNode().put("error", error).put("message", message));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      body = "{\"error\":\"internal\",\"message\":\"\"}".getBytes(StandardCharsets.UTF_8);
+    }
+    resp.putHeader(X_CONTENT_TYPE_OPTIONS, NOSNIFF).putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+    if (status == 405) {
+      resp.putHeader(HttpHeaders.ALLOW, message.substring("use ".length()));
+    }
+    return json(req, status, body);
+  }
+}

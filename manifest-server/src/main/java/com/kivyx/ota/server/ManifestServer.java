@@ -1,0 +1,151 @@
+package com.kivyx.ota.server;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The manifest server: answers device polls from an in-memory snapshot of signed channel
+ * indexes, serves a directory store's files, and counts device events.
+ *
+ * <p>Vert.x core rather than raw Netty: the same event-loop model and throughput (it is a thin
+ * layer over Netty's HTTP codec), with HTTP/1.1 keep-alive, pipelining, zero-copy {@code
+ * sendFile} and request decoding limits done for us, and it is the Vert.x line fabric8's
+ * Kubernetes client already brings into the CLI jar (so no second HTTP stack).
+ */
+public final class ManifestServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ManifestServer.class);
+  /** How long a stop waits for requests in flight. */
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+  private final Vertx vertx;
+  private final List<HttpServer> servers;
+  private final HttpApi api;
+  private final ChannelSource source;
+  private volatile boolean closed;
+
+  private ManifestServer(Vertx vertx, List<HttpServer> servers, HttpApi api, ChannelSource source) {
+    this.vertx = vertx;
+    this.servers = List.copyOf(servers);
+    this.api = api;
+    this.source = source;
+  }
+
+  /** Starts the channel source (one load, then following changes) and listens. */
+  public static ManifestServer start(ServerConfig config, ChannelSource source, ServerMetrics metrics) {
+    source.start();
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(config.eventLoops())
+                .setWorkerPoolSize(2)
+                // We serve files by absolute path; no classpath lookups, no cache directory.
+                .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
+    HttpApi api = new HttpApi(vertx, config, source, metrics, openapi());
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(config.host())
+            .setPort(config.port())
+            .setMaxInitialLineLength(8 * 1024)
+            .setMaxHeaderSize(16 * 1024)
+            .setMaxChunkSize(8 * 1024)
+            .setIdleTimeout(120)
+            .setIdleTimeoutUnit(TimeUnit.SECONDS)
+            .setCompressionSupported(false)
+            // HTTP/1.1 only: HTTP/2 is a TLS terminator's business; h2c upgrades would bypass our line limits
+            .setHttp2ClearTextEnabled(false)
+            .setTcpNoDelay(true);
+    List<HttpServer> servers = new ArrayList<>();
+    try {
+      // One server per event loop on the same port: Vert.x hands new connections to them in turn.
+      for (int i = 0; i < config.eventLoops(); i++) {
+        HttpServer server = vertx.createHttpServer(options).requestHandler(api).invalidRequestHandler(api::invalid);
+        server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        servers.add(server);
+        if (config.port() == 0) {
+          break; // a random port cannot be shared by several servers: one event loop serves it (tests)
+        }
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      vertx.close();
+      source.close();
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new ServerStartException(
+          "cannot listen on " + config.host() + ":" + config.port() + ": " + cause.getMessage() + "; choose another --port or --host", cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      vertx.close();
+      source.close();
+      throw new ServerStartException("interrupted while starting the server", e);
+    }
+    log.info("listening on http://{}:{} serving {}", config.host(), servers.get(0).actualPort(), source.describe());
+    return new ManifestServer(vertx, servers, api, source);
+  }
+
+  public int port() {
+    return servers.get(0).actualPort();
+  }
+
+  public ChannelSource source() {
+    return source;
+  }
+
+  /**
+   * Stops gracefully: new requests get 503 and {@code /readyz} turns unready, requests in
+   * flight finish (up to 10 s), then the port closes and the source stops.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    api.drain();
+    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+    while (api.inFlight() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    try {
+      for (HttpServer server : servers) {
+        server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      }
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("the HTTP server did not stop cleanly: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      source.close();
+    }
+    log.info("stopped");
+  }
+
+  private static byte[] openapi() {
+    try (InputStream in = ManifestServer.class.getResourceAsStream("/openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.yaml is missing from the server's resources");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

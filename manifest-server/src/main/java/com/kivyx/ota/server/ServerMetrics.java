@@ -1,0 +1,107 @@
+package com.kivyx.ota.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The server's Prometheus metrics: requests per route and status with latency histograms,
+ * device events per app, platform, channel, release and type, and the channel source's
+ * health. Label values come from fixed sets or from the served snapshot, never from what a
+ * device sends, so the number of series stays bounded.
+ */
+public final class ServerMetrics implements SourceListener {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<EventLabels, Counter> events = new ConcurrentHashMap<>();
+  private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
+  private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+  private final Counter sourceFailures;
+  private final Counter rateLimited;
+  private final AtomicInteger channels = new AtomicInteger();
+
+  record EventLabels(String app, String platform, String channel, String release, String type) {}
+
+  public ServerMetrics() {
+    sourceFailures = Counter.builder("kivyx_ota_source_failures").description("Scans of the channel source that failed").register(registry);
+    rateLimited = Counter.builder("kivyx_ota_rate_limited_requests").description("Requests refused with 429").register(registry);
+    Gauge.builder("kivyx_ota_channels", channels, AtomicInteger::get).description("Channels being served").register(registry);
+  }
+
+  void request(String route, int status, long nanos) {
+    String key = route + ' ' + status;
+    Timer timer = timers.get(key);
+    if (timer == null) {
+      timer =
+          timers.computeIfAbsent(
+              key,
+              k -> Timer.builder("kivyx_ota_http_requests")
+                  .description("HTTP requests by route and status")
+                  .tag("route", route)
+                  .tag("status", String.valueOf(status))
+                  .publishPercentileHistogram()
+                  .minimumExpectedValue(Duration.ofNanos(50_000))
+                  .maximumExpectedValue(Duration.ofSeconds(10))
+                  .register(registry));
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void event(EventLabels labels) {
+    events
+        .computeIfAbsent(
+            labels,
+            l -> Counter.builder("kivyx_ota_device_events")
+                .description("Device events by app, platform, channel, release and type")
+                .tag("app", l.app())
+                .tag("platform", l.platform())
+                .tag("channel", l.channel())
+                .tag("release", l.release())
+                .tag("type", l.type())
+                .register(registry))
+        .increment();
+  }
+
+  void eventDropped(String reason) {
+    dropped
+        .computeIfAbsent(
+            reason,
+            r -> Counter.builder("kivyx_ota_device_events_dropped").description("Valid device events not counted, by reason").tag("reason", r).register(registry))
+        .increment();
+  }
+
+  void rateLimited() {
+    rateLimited.increment();
+  }
+
+  /** Prometheus text format 0.0.4. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void rejected(ChannelKey key, IndexRejectedException.Reason reason) {
+    rejected
+        .computeIfAbsent(
+            reason.label(),
+            r -> Counter.builder("kivyx_ota_index_rejected").description("Channel indexes refused, by reason").tag("reason", r).register(registry))
+        .increment();
+  }
+
+  @Override
+  public void failed() {
+    sourceFailures.increment();
+  }
+
+  @Override
+  public void swapped(Snapshot snapshot) {
+    channels.set(snapshot.channels().size());
+  }
+}

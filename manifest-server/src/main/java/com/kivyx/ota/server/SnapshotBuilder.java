@@ -1,0 +1,182 @@
+package com.kivyx.ota.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kivyx.ota.format.Asset;
+import com.kivyx.ota.format.CanonicalJson;
+import com.kivyx.ota.format.ChannelIndex;
+import com.kivyx.ota.format.ChannelRelease;
+import com.kivyx.ota.format.DeltaRef;
+import com.kivyx.ota.format.Documents;
+import com.kivyx.ota.format.InvalidDocumentException;
+import com.kivyx.ota.format.ReleaseManifest;
+import com.kivyx.ota.publish.ContentTypes;
+import com.kivyx.ota.rollout.Decision;
+import com.kivyx.ota.server.IndexRejectedException.Reason;
+import com.kivyx.ota.signing.CoseRejectedException;
+import com.kivyx.ota.signing.CoseVerifier;
+import com.kivyx.ota.store.Sha256;
+import com.kivyx.ota.store.StoreLayout;
+import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks a signed channel index the way a device would and, if it passes, builds the
+ * {@link ChannelSnapshot} that serves it. Every source (store, S3, later Kubernetes) goes
+ * through here, so no source can put an unverified index in front of devices.
+ */
+public final class SnapshotBuilder {
+  /** Reads a manifest's COSE bytes by its store URL; empty when it is not there. */
+  @FunctionalInterface
+  public interface ManifestReader {
+    Optional<byte[]> read(String url);
+  }
+
+  /** Label values of releases that left the index are kept up to this many per channel. */
+  static final int MAX_KNOWN_RELEASES = 1_000;
+
+  private final CoseVerifier verifier;
+  private final Clock clock;
+  private final Documents documents = new Documents();
+
+  public SnapshotBuilder(Map<String, ECPublicKey> pinnedKeys, Clock clock) {
+    this.verifier = new CoseVerifier(pinnedKeys);
+    this.clock = clock;
+  }
+
+  /**
+   * @param previous the snapshot being served for this channel, if any: the new index must
+   *     not be older, and its verified manifests are reused
+   * @return {@code previous} itself when the bytes are the same
+   */
+  public ChannelSnapshot build(ChannelKey key, byte[] cose, Optional<ChannelSnapshot> previous, ManifestReader manifests)
+      throws IndexRejectedException {
+    if (previous.isPresent() && Arrays.equals(previous.get().indexCose(), cose)) {
+      return previous.get();
+    }
+    ChannelIndex index = verifyIndex(key, cose);
+    if (previous.isPresent() && index.version() <= previous.get().index().version()) {
+      throw new IndexRejectedException(
+          Reason.VERSION_REGRESSED,
+          key + ": index version " + index.version() + " is not above the served version " + previous.get().index().version()
+              + "; a replayed or rolled-back index is never served (publish a change to get a new version)");
+    }
+    Map<String, byte[]> previousManifests = previous.map(ChannelSnapshot::manifests).orElse(Map.of());
+    Map<String, byte[]> verified = new HashMap<>();
+    Map<String, String> blobTypes = new HashMap<>();
+    Map<String, ReleaseManifest> byRelease = new HashMap<>();
+    for (ChannelRelease entry : index.releases()) {
+      byte[] manifestCose = previousManifests.get(entry.manifest().sha256());
+      if (manifestCose == null) {
+        manifestCose = readManifest(key, entry, manifests);
+      }
+      ReleaseManifest manifest = verifyManifest(key, entry, manifestCose);
+      verified.put(entry.manifest().sha256(), manifestCose);
+      byRelease.put(entry.releaseId(), manifest);
+      blobTypes.put(entry.manifest().sha256(), StoreLayout.COSE_CONTENT_TYPE);
+      blobTypes.put(manifest.launchAsset().sha256(), manifest.launchAsset().contentType());
+      for (Asset asset : manifest.assets()) {
+        blobTypes.put(asset.sha256(), asset.contentType());
+      }
+      for (DeltaRef delta : manifest.deltas()) {
+        blobTypes.put(delta.sha256(), ContentTypes.DELTA);
+      }
+    }
+    Set<String> known = new HashSet<>(previous.map(ChannelSnapshot::knownReleases).orElse(Set.of()));
+    for (ChannelRelease entry : index.releases()) {
+      if (known.size() < MAX_KNOWN_RELEASES) {
+        known.add(entry.releaseId());
+      }
+    }
+    known.addAll(index.revoked().stream().limit(Math.max(0, MAX_KNOWN_RELEASES - known.size())).toList());
+    return new ChannelSnapshot(
+        key, index, cose.clone(), ETags.ofHex(Sha256.hex(cose)), answers(cose, index, verified), Map.copyOf(verified),
+        Map.copyOf(blobTypes), Set.copyOf(known));
+  }
+
+  private ChannelIndex verifyIndex(ChannelKey key, byte[] cose) throws IndexRejectedException {
+    ChannelIndex index;
+    try {
+      index = documents.readChannelIndex(verifier.verify(cose, ChannelIndex.CONTENT_TYPE).payload());
+    } catch (CoseRejectedException e) {
+      throw new IndexRejectedException(
+          Reason.SIGNATURE, key + ": index refused (" + e.getMessage() + "); check that --pubkey pins the publisher's key");
+    } catch (InvalidDocumentException e) {
+      throw new IndexRejectedException(Reason.INVALID, key + ": index is not a valid channel index: " + e.getMessage());
+    }
+    if (!index.appId().equals(key.appId()) || index.platform() != key.platform() || !index.channel().equals(key.channel())) {
+      throw new IndexRejectedException(
+          Reason.WRONG_CHANNEL,
+          key + ": the signed index is for " + index.appId() + "/" + index.platform() + "/" + index.channel() + "; it was copied to the wrong place");
+    }
+    if (!clock.instant().isBefore(index.expiresAtInstant())) {
+      throw new IndexRejectedException(
+          Reason.EXPIRED, key + ": index version " + index.version() + " expired at " + index.expiresAt() + "; re-sign it (kivyx-ota rollout … or publish)");
+    }
+    return index;
+  }
+
+  private static byte[] readManifest(ChannelKey key, ChannelRelease entry, ManifestReader manifests) throws IndexRejectedException {
+    byte[] bytes =
+        manifests.read(entry.manifest().url())
+            .orElseThrow(
+                () -> new IndexRejectedException(
+                    Reason.MANIFEST_MISSING, key + ": manifest of release " + entry.releaseId() + " is missing at " + entry.manifest().url()));
+    if (bytes.length != entry.manifest().size() || !Sha256.hex(bytes).equals(entry.manifest().sha256())) {
+      throw new IndexRejectedException(
+          Reason.MANIFEST_INVALID,
+          key + ": manifest of release " + entry.releaseId() + " at " + entry.manifest().url() + " does not match the size and SHA-256 the index signs");
+    }
+    return bytes;
+  }
+
+  private ReleaseManifest verifyManifest(ChannelKey key, ChannelRelease entry, byte[] cose) throws IndexRejectedException {
+    ReleaseManifest manifest;
+    try {
+      manifest = documents.readReleaseManifest(verifier.verify(cose, ReleaseManifest.CONTENT_TYPE).payload());
+    } catch (CoseRejectedException | InvalidDocumentException e) {
+      throw new IndexRejectedException(Reason.MANIFEST_INVALID, key + ": manifest of release " + entry.releaseId() + " refused: " + e.getMessage());
+    }
+    if (!manifest.releaseId().equals(entry.releaseId())
+        || manifest.versionCode() != entry.versionCode()
+        || !manifest.runtimeVersion().equals(entry.runtimeVersion())
+        || !manifest.appId().equals(key.appId())
+        || manifest.platform() != key.platform()) {
+      throw new IndexRejectedException(
+          Reason.MANIFEST_INVALID, key + ": manifest of release " + entry.releaseId() + " does not match its index entry");
+    }
+    return manifest;
+  }
+
+  /** Every body {@code /update} can answer with for this index, in canonical JSON. */
+  private ChannelSnapshot.Answers answers(byte[] indexCose, ChannelIndex index, Map<String, byte[]> manifests) {
+    Base64.Encoder base64 = Base64.getEncoder();
+    String indexBase64 = base64.encodeToString(indexCose);
+    Map<String, Answer[]> updates = new HashMap<>();
+    for (ChannelRelease entry : index.releases()) {
+      String manifestBase64 = base64.encodeToString(manifests.get(entry.manifest().sha256()));
+      Answer[] pair = new Answer[2];
+      for (int mandatory = 0; mandatory < 2; mandatory++) {
+        ObjectNode body = answer(Decision.Kind.UPDATE, mandatory == 1, indexBase64);
+        body.put("releaseId", entry.releaseId()).put("manifest", manifestBase64).put("manifestUrl", entry.manifest().url());
+        pair[mandatory] = Answer.of(CanonicalJson.write(body));
+      }
+      updates.put(entry.releaseId(), pair);
+    }
+    return new ChannelSnapshot.Answers(
+        Answer.of(CanonicalJson.write(answer(Decision.Kind.NONE, false, indexBase64))),
+        Answer.of(CanonicalJson.write(answer(Decision.Kind.ROLL_BACK_TO_EMBEDDED, false, indexBase64))),
+        Answer.of(CanonicalJson.write(answer(Decision.Kind.ROLL_BACK_TO_EMBEDDED, true, indexBase64))),
+        Map.copyOf(updates));
+  }
+
+  private ObjectNode answer(Decision.Kind kind, boolean mandatory, String indexBase64) {
+    return documents.mapper().createObjectNode().put("decision", kind.wireName()).put("mandatory", mandatory).put("index", indexBase64);
+  }
+}
