@@ -1,0 +1,747 @@
+/**
+ * The OTA client: poll (static index from a CDN, or the manifest server's answer), verify
+ * everything against pinned keys, decide with the shared decision function, download a delta
+ * or the full bundle (each capped at its signed size and checked against its SHA-256), stage
+ * atomically, launch in trial and roll back what does not prove healthy.
+ */
+import { base64Decode, base64Encode, sha256Hex } from "./bytes.js";
+import {
+  CONTENT_TYPE_CHANNEL_INDEX,
+  CONTENT_TYPE_RELEASE,
+  CoseVerifier,
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  PublicKeySpec,
+} from "./cose.js";
+import { Decision, DeviceInfo, decide } from "./decision.js";
+import { applyKvxd1 } from "./delta.js";
+import {
+  Asset,
+  ChannelIndex,
+  Platform,
+  ReleaseManifest,
+  parseTimestamp,
+  readChannelIndex,
+  readReleaseManifest,
+} from "./documents.js";
+import { CoseRejectedError, OtaError } from "./errors.js";
+import { isObject, parseStrictJson } from "./json.js";
+import type { Ports } from "./ports.js";
+import { HttpTooLargeError } from "./ports.js";
+import { EventType, Telemetry, TelemetryOptions } from "./telemetry.js";
+
+export interface HealthOptions {
+  /** Launches a new bundle gets to call markHealthy() before the next start rolls it back. */
+  readonly maxLaunches?: number;
+  /** Time a new bundle gets (from its first launch) to call markHealthy(). */
+  readonly timeoutMs?: number;
+}
+
+export interface OtaClientOptions {
+  readonly appId: string;
+  readonly platform: Platform;
+  readonly channel: string;
+  readonly runtimeVersion: string;
+  /** Stable per install. */
+  readonly deviceId: string;
+  /** Static mode: the index and blobs are read from here (store root, ends with '/'). */
+  readonly cdnBase?: string;
+  /** Dynamic mode: ask `{serverUrl}v1/apps/…/update`; blobs come from cdnBase, else from here. */
+  readonly serverUrl?: string;
+  /** Pinned keys: kid -> raw uncompressed point hex, or SPKI PEM. */
+  readonly publicKeys: Readonly<Record<string, PublicKeySpec>>;
+  readonly rnVersion?: string;
+  readonly arch?: string;
+  readonly attributes?: Readonly<Record<string, string>>;
+  readonly health?: HealthOptions;
+  readonly ports?: Ports;
+  /** SHA-256 (hex) of the bundle embedded in the app, so deltas from it can be used. */
+  readonly embeddedBundleSha256?: string;
+  /** Restart right after a health rollback so the previous bundle runs now (default true). */
+  readonly restartOnRollback?: boolean;
+  readonly telemetry?: TelemetryOptions;
+  /** Largest launch asset or asset accepted at all (default 64 MiB). */
+  readonly maxBundleBytes?: number;
+}
+
+export type CheckStatus = "updated" | "upToDate" | "rolledBack" | "failed";
+
+export interface CheckResult {
+  readonly status: CheckStatus;
+  readonly releaseId?: string;
+  readonly mandatory?: boolean;
+  readonly usedDelta?: boolean;
+  /** Bytes downloaded for this update. */
+  readonly bytes?: number;
+  readonly error?: string;
+  /** Why a delta was not used, when one was offered. */
+  readonly deltaError?: string;
+}
+
+export interface HealthResult {
+  readonly status: "ok" | "trial" | "rolledBack";
+  readonly releaseId?: string;
+  readonly reason?: string;
+}
+
+interface InstalledRelease {
+  readonly releaseId: string;
+  readonly versionCode: number;
+  /** Directory of the release, relative to the storage root. */
+  readonly dir: string;
+  /** The launch asset file, relative to the storage root. */
+  readonly bundle: string;
+  readonly sha256: string;
+  readonly size: number;
+}
+
+interface PersistedState {
+  v: 1;
+  current: InstalledRelease | null;
+  pending: (InstalledRelease & { mandatory: boolean }) | null;
+  pendingEmbedded: boolean;
+  previous: InstalledRelease | null;
+  trial: { releaseId: string; launches: number; startedAt: number; previous: InstalledRelease | null } | null;
+  failedReleases: string[];
+  lastIndexVersion: number;
+  newestSignedTime: number;
+  cache: { url: string; etag: string; body: string } | null;
+}
+
+export interface OtaState {
+  readonly currentReleaseId: string | null;
+  readonly pendingReleaseId: string | null;
+  readonly pendingEmbedded: boolean;
+  readonly previousReleaseId: string | null;
+  readonly trial: { readonly releaseId: string; readonly launches: number; readonly startedAt: number } | null;
+  readonly failedReleases: readonly string[];
+  readonly lastIndexVersion: number;
+  readonly newestSignedTime: string | null;
+}
+
+const STATE_KEY = "kivyx-ota/state";
+const DEFAULT_MAX_BUNDLE = 64 * 1024 * 1024;
+
+function initialState(): PersistedState {
+  return {
+    v: 1,
+    current: null,
+    pending: null,
+    pendingEmbedded: false,
+    previous: null,
+    trial: null,
+    failedReleases: [],
+    lastIndexVersion: 0,
+    newestSignedTime: 0,
+    cache: null,
+  };
+}
+
+function message(e: unknown): string {
+  if (e instanceof OtaError || e instanceof CoseRejectedError) return e.message;
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+export interface OtaClient {
+  ensureHealthyOrRollback(): Promise<HealthResult>;
+  checkAndApply(): Promise<CheckResult>;
+  markHealthy(): Promise<void>;
+  /** The state as of the last operation (call any async method once first). */
+  state(): OtaState;
+  /** Reads the persisted state. */
+  loadState(): Promise<OtaState>;
+  /** Restarts now so a staged (e.g. mandatory) update runs. */
+  restartNow(): Promise<void>;
+  /** Sends queued telemetry now (normally it goes in the background). */
+  flushEvents(): Promise<void>;
+  pendingEvents(): Promise<number>;
+}
+
+export function createOtaClient(options: OtaClientOptions): OtaClient {
+  return new Client(options);
+}
+
+class Client implements OtaClient {
+  private readonly ports: Ports;
+  private readonly verifier: CoseVerifier;
+  private readonly telemetry: Telemetry;
+  private readonly now: () => number;
+  private cached: PersistedState = initialState();
+  private lock: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: OtaClientOptions) {
+    if (options.ports === undefined) {
+      const defaults = getDefaultPorts();
+      if (defaults === null) {
+        throw new Error(
+          "no ports given and no default React Native ports registered: pass `ports` " +
+            "(e.g. nodePorts from @kivyx-ota/client-react-native/node)",
+        );
+      }
+      this.ports = defaults;
+    } else {
+      this.ports = options.ports;
+    }
+    if (options.cdnBase === undefined && options.serverUrl === undefined) {
+      throw new Error("give cdnBase (static mode) or serverUrl (dynamic mode)");
+    }
+    this.verifier = new CoseVerifier(options.publicKeys);
+    this.now = this.ports.now ?? (() => Date.now());
+    this.telemetry = new Telemetry(
+      options.serverUrl === undefined ? null : `${withSlash(options.serverUrl)}v1/events`,
+      this.ports.http,
+      this.ports.storage,
+      this.now,
+      options.telemetry,
+    );
+  }
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private async load(): Promise<PersistedState> {
+    const raw = await this.ports.storage.getItem(STATE_KEY);
+    let s = initialState();
+    if (raw !== null) {
+      try {
+        const parsed = JSON.parse(raw) as PersistedState;
+        if (parsed.v === 1) s = { ...initialState(), ...parsed };
+      } catch {
+        s = initialState();
+      }
+    }
+    this.cached = s;
+    return s;
+  }
+
+  private async save(s: PersistedState): Promise<void> {
+    await this.ports.storage.setItem(STATE_KEY, JSON.stringify(s));
+    this.cached = s;
+  }
+
+  private async event(type: EventType, releaseId: string, detail?: string): Promise<void> {
+    const e = {
+      type,
+      appId: this.options.appId,
+      platform: this.options.platform,
+      channel: this.options.channel,
+      releaseId,
+      deviceId: this.options.deviceId,
+      time: new Date(this.now()).toISOString(),
+      ...(detail === undefined ? {} : { detail: detail.slice(0, 1000) }),
+    };
+    try {
+      await this.telemetry.record(e);
+    } catch {
+      // never let telemetry break an update
+    }
+  }
+
+  state(): OtaState {
+    return snapshot(this.cached);
+  }
+
+  async loadState(): Promise<OtaState> {
+    return this.serialized(async () => snapshot(await this.load()));
+  }
+
+  restartNow(): Promise<void> {
+    return this.ports.bundle.restart();
+  }
+
+  flushEvents(): Promise<void> {
+    return this.telemetry.flush();
+  }
+
+  pendingEvents(): Promise<number> {
+    return this.telemetry.pending();
+  }
+
+  // ---------------------------------------------------------------- health
+
+  ensureHealthyOrRollback(): Promise<HealthResult> {
+    const result = this.serialized(() => this.doEnsureHealthy());
+    void result.then(() => this.telemetry.flushSoon(), () => undefined);
+    return result;
+  }
+
+  private async doEnsureHealthy(): Promise<HealthResult> {
+    const s = await this.load();
+    const storage = this.ports.storage;
+    const bundle = this.ports.bundle;
+    if (s.pending !== null || s.pendingEmbedded) {
+      const expected = s.pending === null ? null : storage.resolve(s.pending.bundle);
+      const active = await bundle.activeBundlePath();
+      if (active !== expected) {
+        // Staging finished but the native side was never told: tell it now, promote next start.
+        await bundle.setPendingBundle(expected);
+      } else if (s.pending !== null) {
+        const { mandatory: _mandatory, ...release } = s.pending;
+        void _mandatory;
+        s.trial = { releaseId: release.releaseId, launches: 0, startedAt: this.now(), previous: s.current };
+        s.previous = s.current;
+        s.current = release;
+        s.pending = null;
+        await this.save(s);
+        await this.event("applied", release.releaseId);
+      } else {
+        const left = s.current?.releaseId ?? "embedded";
+        s.previous = s.current;
+        s.current = null;
+        s.trial = null;
+        s.pendingEmbedded = false;
+        await this.save(s);
+        await this.event("applied", left, "back on the embedded bundle");
+      }
+    }
+    if (s.trial === null || s.current === null || s.trial.releaseId !== s.current.releaseId) {
+      if (s.trial !== null) {
+        s.trial = null;
+        await this.save(s);
+      }
+      return { status: "ok", ...(s.current ? { releaseId: s.current.releaseId } : {}) };
+    }
+    const trial = s.trial;
+    trial.launches += 1;
+    const maxLaunches = this.options.health?.maxLaunches ?? 2;
+    const timeoutMs = this.options.health?.timeoutMs ?? 30_000;
+    if (trial.launches > 1) {
+      await this.event("crashed", trial.releaseId, `launch ${trial.launches - 1} ended without markHealthy()`);
+    }
+    let reason: string | null = null;
+    if (trial.launches > maxLaunches) {
+      reason = `not marked healthy within ${maxLaunches} launch(es)`;
+    } else if (trial.launches > 1 && this.now() - trial.startedAt > timeoutMs) {
+      reason = `not marked healthy within ${timeoutMs} ms`;
+    }
+    if (reason === null) {
+      await this.save(s);
+      return { status: "trial", releaseId: trial.releaseId };
+    }
+    const failed = s.current;
+    if (!s.failedReleases.includes(failed.releaseId)) s.failedReleases.push(failed.releaseId);
+    s.current = trial.previous;
+    s.previous = null;
+    s.trial = null;
+    s.pending = null;
+    s.pendingEmbedded = false;
+    await this.save(s);
+    await bundle.setPendingBundle(s.current === null ? null : storage.resolve(s.current.bundle));
+    await this.event("rolledBack", failed.releaseId, reason);
+    try {
+      await storage.remove(failed.dir);
+    } catch {
+      // a leftover directory is cleaned up later
+    }
+    if (this.options.restartOnRollback ?? true) await bundle.restart();
+    return { status: "rolledBack", releaseId: failed.releaseId, reason };
+  }
+
+  markHealthy(): Promise<void> {
+    const result = this.serialized(async () => {
+      const s = await this.load();
+      if (s.trial === null || s.current === null || s.trial.releaseId !== s.current.releaseId) return;
+      const id = s.trial.releaseId;
+      s.trial = null;
+      await this.save(s);
+      await this.event("healthy", id);
+      await this.cleanUp(s);
+    });
+    void result.then(() => this.telemetry.flushSoon(), () => undefined);
+    return result;
+  }
+
+  /** Removes release directories that no state refers to, and stale staging directories. */
+  private async cleanUp(s: PersistedState): Promise<void> {
+    const keep = new Set([s.current?.dir, s.previous?.dir, s.pending?.dir].filter((d): d is string => !!d));
+    const storage = this.ports.storage;
+    try {
+      for (const name of await storage.list("releases")) {
+        if (!keep.has(`releases/${name}`)) await storage.remove(`releases/${name}`);
+      }
+      await storage.remove("staging");
+    } catch {
+      // best effort
+    }
+  }
+
+  // ---------------------------------------------------------------- update
+
+  checkAndApply(): Promise<CheckResult> {
+    const result = this.serialized(async () => {
+      try {
+        return await this.doCheckAndApply();
+      } catch (e) {
+        return { status: "failed" as const, error: message(e) };
+      }
+    });
+    void result.then(() => this.telemetry.flushSoon(), () => undefined);
+    return result;
+  }
+
+  private device(s: PersistedState): DeviceInfo {
+    const o = this.options;
+    const running = s.pendingEmbedded ? null : (s.pending ?? s.current);
+    return {
+      deviceId: o.deviceId,
+      runtimeVersion: o.runtimeVersion,
+      currentReleaseId: running?.releaseId ?? null,
+      rnVersion: o.rnVersion ?? null,
+      arch: o.arch ?? null,
+      attributes: o.attributes ?? {},
+    };
+  }
+
+  private async doCheckAndApply(): Promise<CheckResult> {
+    const s = await this.load();
+    const device = this.device(s);
+    if (this.options.serverUrl !== undefined) {
+      const answer = await this.pollServer(s, device);
+      const local = decide(answer.index, device);
+      const offered = answer.decision.releaseId === undefined || answer.index.releases.some((r) => r.releaseId === answer.decision.releaseId);
+      if (!offered) {
+        throw new OtaError(
+          "SERVER_RELEASE_NOT_IN_INDEX",
+          `the server offered release '${answer.decision.releaseId}', which the signed index does not offer`,
+        );
+      }
+      if (
+        local.decision !== answer.decision.decision ||
+        local.releaseId !== answer.decision.releaseId ||
+        local.mandatory !== answer.decision.mandatory
+      ) {
+        throw new OtaError(
+          "SERVER_DECISION_MISMATCH",
+          `the server answered ${JSON.stringify(answer.decision)} but the signed index gives ${JSON.stringify(local)}`,
+        );
+      }
+      return this.act(s, answer.index, local, answer.manifest);
+    }
+    const index = await this.pollStatic(s);
+    return this.act(s, index, decide(index, device), null);
+  }
+
+  private blobBase(): string {
+    return withSlash(this.options.cdnBase ?? this.options.serverUrl ?? "");
+  }
+
+  /** GET with If-None-Match; a 304 reuses the last body fetched from the same URL. */
+  private async conditionalGet(s: PersistedState, url: string, maxBytes: number): Promise<{ body: Uint8Array; etag: string | null }> {
+    const headers: Record<string, string> = {};
+    if (s.cache !== null && s.cache.url === url) headers["if-none-match"] = s.cache.etag;
+    const resp = await this.ports.http.get(url, { headers, maxBytes });
+    if (resp.status === 304) {
+      if (s.cache === null || s.cache.url !== url) throw new OtaError("HTTP_304_WITHOUT_CACHE", `${url} answered 304 but nothing is cached`);
+      return { body: base64Decode(s.cache.body), etag: null };
+    }
+    if (resp.status !== 200) throw new OtaError("HTTP_STATUS", `GET ${url} answered HTTP ${resp.status}`);
+    return { body: resp.body, etag: resp.headers["etag"] ?? null };
+  }
+
+  private remember(s: PersistedState, url: string, body: Uint8Array, etag: string | null): void {
+    if (etag !== null) s.cache = { url, etag, body: base64Encode(body) };
+  }
+
+  private async pollStatic(s: PersistedState): Promise<ChannelIndex> {
+    const o = this.options;
+    const url = `${withSlash(o.cdnBase ?? "")}apps/${encodeURIComponent(o.appId)}/${o.platform}/${encodeURIComponent(o.channel)}/index.cose`;
+    const { body, etag } = await this.conditionalGet(s, url, DEFAULT_MAX_DOCUMENT_BYTES);
+    const index = this.acceptIndex(s, body);
+    this.remember(s, url, body, etag);
+    await this.save(s);
+    return index;
+  }
+
+  private async pollServer(
+    s: PersistedState,
+    device: DeviceInfo,
+  ): Promise<{ index: ChannelIndex; decision: Decision; manifest: Uint8Array | null }> {
+    const o = this.options;
+    const q: [string, string][] = [
+      ["deviceId", o.deviceId],
+      ["runtimeVersion", o.runtimeVersion],
+    ];
+    if (device.currentReleaseId) q.push(["currentReleaseId", device.currentReleaseId]);
+    if (o.rnVersion !== undefined) q.push(["rnVersion", o.rnVersion]);
+    if (o.arch !== undefined) q.push(["arch", o.arch]);
+    for (const [k, v] of Object.entries(o.attributes ?? {})) q.push([`attr.${k}`, v]);
+    const query = q.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+    const url =
+      `${withSlash(o.serverUrl ?? "")}v1/apps/${encodeURIComponent(o.appId)}/${o.platform}` +
+      `/channels/${encodeURIComponent(o.channel)}/update?${query}`;
+    const { body, etag } = await this.conditionalGet(s, url, 3 * DEFAULT_MAX_DOCUMENT_BYTES);
+    const json = parseStrictJson(body, "update answer");
+    if (!isObject(json)) throw new OtaError("BAD_ANSWER", "the update answer is not a JSON object");
+    const kind = json["decision"];
+    if (kind !== "update" && kind !== "none" && kind !== "rollBackToEmbedded") {
+      throw new OtaError("BAD_ANSWER", `unknown decision ${JSON.stringify(kind)}`);
+    }
+    const mandatory = json["mandatory"] ?? false;
+    const releaseId = json["releaseId"] ?? undefined;
+    const indexB64 = json["index"];
+    const manifestB64 = json["manifest"] ?? null;
+    if (typeof mandatory !== "boolean" || (releaseId !== undefined && typeof releaseId !== "string")) {
+      throw new OtaError("BAD_ANSWER", "mandatory or releaseId has the wrong type");
+    }
+    if (typeof indexB64 !== "string" || (manifestB64 !== null && typeof manifestB64 !== "string")) {
+      throw new OtaError("BAD_ANSWER", "the answer must carry the signed index (and manifest) as base64");
+    }
+    let indexBytes: Uint8Array;
+    let manifest: Uint8Array | null;
+    try {
+      indexBytes = base64Decode(indexB64);
+      manifest = manifestB64 === null ? null : base64Decode(manifestB64);
+    } catch (e) {
+      throw new OtaError("BAD_ANSWER", `bad base64 in the answer: ${message(e)}`);
+    }
+    const index = this.acceptIndex(s, indexBytes);
+    this.remember(s, url, body, etag);
+    await this.save(s);
+    const decision: Decision =
+      releaseId === undefined ? { decision: kind, mandatory } : { decision: kind, releaseId, mandatory };
+    return { index, decision, manifest };
+  }
+
+  /** Verifies an index and applies the replay and freeze rules; updates (unsaved) state. */
+  private acceptIndex(s: PersistedState, bytes: Uint8Array): ChannelIndex {
+    const doc = this.verifier.verify(bytes, CONTENT_TYPE_CHANNEL_INDEX);
+    const index = readChannelIndex(doc.payload);
+    const o = this.options;
+    if (index.appId !== o.appId || index.platform !== o.platform || index.channel !== o.channel) {
+      throw new OtaError(
+        "INDEX_FOR_ANOTHER_CHANNEL",
+        `the index is for ${index.appId}/${index.platform}/${index.channel}, not ${o.appId}/${o.platform}/${o.channel}`,
+      );
+    }
+    if (index.version < s.lastIndexVersion) {
+      throw new OtaError(
+        "INDEX_REPLAYED",
+        `index version ${index.version} is older than version ${s.lastIndexVersion} already accepted`,
+      );
+    }
+    const reference = Math.max(this.now(), s.newestSignedTime);
+    const expires = parseTimestamp(index.expiresAt);
+    if (expires <= reference) {
+      throw new OtaError(
+        "INDEX_EXPIRED",
+        `index version ${index.version} expired at ${index.expiresAt} (now ${new Date(reference).toISOString()})`,
+      );
+    }
+    s.lastIndexVersion = index.version;
+    s.newestSignedTime = Math.max(s.newestSignedTime, parseTimestamp(index.issuedAt));
+    return index;
+  }
+
+  private async act(
+    s: PersistedState,
+    index: ChannelIndex,
+    decision: Decision,
+    manifestBytes: Uint8Array | null,
+  ): Promise<CheckResult> {
+    if (decision.decision === "none") return { status: "upToDate" };
+    if (decision.decision === "rollBackToEmbedded") {
+      const left = s.pending?.releaseId ?? s.current?.releaseId ?? "embedded";
+      s.pending = null;
+      s.pendingEmbedded = true;
+      await this.save(s);
+      await this.ports.bundle.setPendingBundle(null);
+      await this.event("downloaded", left, "rollBackToEmbedded: the embedded bundle is staged");
+      return { status: "rolledBack", mandatory: decision.mandatory };
+    }
+    const releaseId = decision.releaseId ?? "";
+    if (s.failedReleases.includes(releaseId)) {
+      return {
+        status: "upToDate",
+        releaseId,
+        error: `release ${releaseId} failed its health check on this device and is not retried`,
+      };
+    }
+    const entry = index.releases.find((r) => r.releaseId === releaseId);
+    if (entry === undefined) throw new OtaError("NOT_IN_INDEX", `release ${releaseId} is not in the index`);
+    let bytes = 0;
+    let coseManifest = manifestBytes;
+    if (coseManifest === null) {
+      coseManifest = await this.download(entry.manifest.url, entry.manifest.size);
+      bytes += coseManifest.length;
+    }
+    if (coseManifest.length !== entry.manifest.size || sha256Hex(coseManifest) !== entry.manifest.sha256) {
+      throw new OtaError("MANIFEST_MISMATCH", `the manifest of ${releaseId} does not match the SHA-256 and size the index signs`);
+    }
+    const manifest = readReleaseManifest(this.verifier.verify(coseManifest, CONTENT_TYPE_RELEASE).payload);
+    const o = this.options;
+    if (
+      manifest.releaseId !== entry.releaseId ||
+      manifest.appId !== o.appId ||
+      manifest.platform !== o.platform ||
+      manifest.runtimeVersion !== entry.runtimeVersion ||
+      manifest.runtimeVersion !== o.runtimeVersion ||
+      manifest.versionCode !== entry.versionCode
+    ) {
+      throw new OtaError("MANIFEST_MISMATCH", `the manifest of ${releaseId} does not describe the release the index offers`);
+    }
+    if (s.pending !== null && s.pending.releaseId === releaseId && !s.pendingEmbedded) {
+      return { status: "updated", releaseId, mandatory: decision.mandatory, usedDelta: false, bytes };
+    }
+    const staged = await this.stage(s, manifest);
+    bytes += staged.bytes;
+    s.pending = { ...staged.release, mandatory: decision.mandatory };
+    s.pendingEmbedded = false;
+    await this.save(s);
+    await this.ports.bundle.setPendingBundle(this.ports.storage.resolve(staged.release.bundle));
+    await this.event("downloaded", releaseId, staged.usedDelta ? "delta" : "full");
+    const result: CheckResult = {
+      status: "updated",
+      releaseId,
+      mandatory: decision.mandatory,
+      usedDelta: staged.usedDelta,
+      bytes,
+    };
+    return staged.deltaError === undefined ? result : { ...result, deltaError: staged.deltaError };
+  }
+
+  /** GET capped at the signed size; the caller checks the hash. */
+  private async download(relativeUrl: string, size: number): Promise<Uint8Array> {
+    const url = this.blobBase() + relativeUrl;
+    let resp;
+    try {
+      resp = await this.ports.http.get(url, { maxBytes: size });
+    } catch (e) {
+      if (e instanceof HttpTooLargeError) {
+        throw new OtaError("TOO_LARGE", `${relativeUrl} is larger than its signed size of ${size} bytes`);
+      }
+      throw e;
+    }
+    if (resp.status !== 200) throw new OtaError("HTTP_STATUS", `GET ${url} answered HTTP ${resp.status}`);
+    if (resp.body.length > size) {
+      throw new OtaError("TOO_LARGE", `${relativeUrl} is larger than its signed size of ${size} bytes`);
+    }
+    return resp.body;
+  }
+
+  private async downloadVerified(asset: { url: string; size: number; sha256: string }, what: string): Promise<Uint8Array> {
+    const body = await this.download(asset.url, asset.size);
+    if (body.length !== asset.size || sha256Hex(body) !== asset.sha256) {
+      throw new OtaError("HASH_MISMATCH", `${what} does not match its signed SHA-256 and size`);
+    }
+    return body;
+  }
+
+  private async currentLaunchBytes(s: PersistedState): Promise<{ bytes: Uint8Array; sha256: string } | null> {
+    const running = s.pending ?? s.current;
+    if (running !== null && !s.pendingEmbedded) {
+      const bytes = await this.ports.storage.readFile(running.bundle);
+      return bytes === null ? null : { bytes, sha256: running.sha256 };
+    }
+    const embeddedSha = this.options.embeddedBundleSha256;
+    const read = this.ports.bundle.readEmbeddedBundle;
+    if (embeddedSha === undefined || read === undefined) return null;
+    const bytes = await read.call(this.ports.bundle);
+    return bytes === null ? null : { bytes, sha256: embeddedSha };
+  }
+
+  private async stage(
+    s: PersistedState,
+    manifest: ReleaseManifest,
+  ): Promise<{ release: InstalledRelease; usedDelta: boolean; deltaError?: string; bytes: number }> {
+    const storage = this.ports.storage;
+    const maxBundle = this.options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE;
+    const launch = manifest.launchAsset;
+    if (launch.size > maxBundle) throw new OtaError("TOO_LARGE", `the launch asset is over ${maxBundle} bytes`);
+    const staging = `staging/${manifest.releaseId}-${this.now()}`;
+    const finalDir = `releases/${manifest.releaseId}`;
+    await storage.remove(staging);
+    let bytes = 0;
+    let usedDelta = false;
+    let deltaError: string | undefined;
+    let launchBytes: Uint8Array | null = null;
+    const old = await this.currentLaunchBytes(s).catch(() => null);
+    const delta = old === null ? undefined : manifest.deltas.find((d) => d.fromSha256 === old.sha256);
+    if (old !== null && delta !== undefined) {
+      try {
+        const patch = await this.downloadVerified(delta, `the delta from ${delta.fromSha256.slice(0, 12)}`);
+        bytes += patch.length;
+        const out = applyKvxd1(old.bytes, patch, { maxNewSize: launch.size, oldSha256: old.sha256 });
+        if (out.length !== launch.size || sha256Hex(out) !== launch.sha256) {
+          throw new OtaError("DELTA_RESULT_MISMATCH", "the patched bundle does not match the launch asset's SHA-256");
+        }
+        launchBytes = out;
+        usedDelta = true;
+      } catch (e) {
+        deltaError = message(e);
+      }
+    }
+    if (launchBytes === null) {
+      launchBytes = await this.downloadVerified(launch, "the launch asset");
+      bytes += launchBytes.length;
+    }
+    await storage.writeFile(`${staging}/${launch.path}`, launchBytes);
+    for (const asset of manifest.assets) {
+      if (asset.size > maxBundle) throw new OtaError("TOO_LARGE", `${asset.path} is over ${maxBundle} bytes`);
+      const reused = await this.reuseAsset(s, asset);
+      const data = reused ?? (await this.downloadVerified(asset, asset.path));
+      if (reused === null) bytes += data.length;
+      await storage.writeFile(`${staging}/${asset.path}`, data);
+    }
+    await storage.remove(finalDir);
+    await storage.rename(staging, finalDir);
+    return {
+      release: {
+        releaseId: manifest.releaseId,
+        versionCode: manifest.versionCode,
+        dir: finalDir,
+        bundle: `${finalDir}/${launch.path}`,
+        sha256: launch.sha256,
+        size: launch.size,
+      },
+      usedDelta,
+      ...(deltaError === undefined ? {} : { deltaError }),
+      bytes,
+    };
+  }
+
+  /** An asset the running release already has with the same SHA-256 (re-checked). */
+  private async reuseAsset(s: PersistedState, asset: Asset): Promise<Uint8Array | null> {
+    const running = s.current;
+    if (running === null) return null;
+    try {
+      const data = await this.ports.storage.readFile(`${running.dir}/${asset.path}`);
+      if (data !== null && data.length === asset.size && sha256Hex(data) === asset.sha256) return data;
+    } catch {
+      // download it instead
+    }
+    return null;
+  }
+}
+
+function snapshot(s: PersistedState): OtaState {
+  return {
+    currentReleaseId: s.current?.releaseId ?? null,
+    pendingReleaseId: s.pending?.releaseId ?? null,
+    pendingEmbedded: s.pendingEmbedded,
+    previousReleaseId: s.previous?.releaseId ?? null,
+    trial:
+      s.trial === null ? null : { releaseId: s.trial.releaseId, launches: s.trial.launches, startedAt: s.trial.startedAt },
+    failedReleases: [...s.failedReleases],
+    lastIndexVersion: s.lastIndexVersion,
+    newestSignedTime: s.newestSignedTime > 0 ? new Date(s.newestSignedTime).toISOString() : null,
+  };
+}
+
+// ---------------------------------------------------------------- default ports
+
+let defaultPortsFactory: (() => Ports) | null = null;
+
+/** Registers the ports used when `createOtaClient` is given none (the React Native entry does). */
+export function setDefaultPorts(factory: () => Ports): void {
+  defaultPortsFactory = factory;
+}
+
+function getDefaultPorts(): Ports | null {
+  return defaultPortsFactory === null ? null : defaultPortsFactory();
+}
