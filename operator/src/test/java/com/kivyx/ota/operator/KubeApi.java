@@ -34,7 +34,10 @@ final class KubeApi implements AutoCloseable {
         .withOfflineMode(true)
         .withUpdateKubeConfig(false)
         .withStartupTimeout(120_000)
+        .withApiServerFlag("--bind-address", "127.0.0.1")
         .build());
+    // Without this, a test JVM that is killed leaves etcd and the API server running.
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "kube-api-test-stop"));
     server.start();
     client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(server.getKubeConfigYaml())).build();
     installCrds();
