@@ -7,13 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /v1/events}: a batch of device events, checked against the schema in
@@ -25,7 +24,34 @@ final class DeviceEvents {
   /** Counted under this release label when the release was never on the channel. */
   static final String OTHER_RELEASE = "other";
 
-  record Event(String type, ChannelKey channel, String releaseId, String deviceId, Instant time) {}
+  /** The event's own clock is not trusted for anything, so only its shape is checked (any offset, leap seconds). */
+  private static final Pattern RFC_3339 =
+      Pattern.compile("(\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:)(\\d{2})(\\.\\d{1,9})?\\d*([Zz]|[+-]\\d{2}:\\d{2})");
+
+  private static final Pattern OFFSET = Pattern.compile("[+-]([01]\\d|2[0-3]):[0-5]\\d");
+
+  /** RFC 3339 date-time with real calendar values; a leap second (:60) is allowed, as the RFC does. */
+  static boolean isRfc3339(String time) {
+    java.util.regex.Matcher m = RFC_3339.matcher(time);
+    if (!m.matches()) {
+      return false;
+    }
+    String seconds = m.group(2).equals("60") ? "59" : m.group(2);
+    String local = (m.group(1) + seconds + (m.group(3) == null ? "" : m.group(3))).toUpperCase(java.util.Locale.ROOT);
+    String offset = m.group(4);
+    // RFC 3339 offsets go to ±23:59, past what java.time accepts (±18:00): checked apart
+    if (offset.length() > 1 && !OFFSET.matcher(offset).matches()) {
+      return false;
+    }
+    try {
+      java.time.LocalDateTime.parse(local, java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+      return true;
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  record Event(String type, ChannelKey channel, String releaseId, String deviceId, String time) {}
 
   private final ObjectMapper json =
       JsonMapper.builder(
@@ -98,13 +124,14 @@ final class DeviceEvents {
     String releaseId = name(node, where, "releaseId");
     String deviceId = field(node, where, "deviceId", 128);
     String time = field(node, where, "time", 64);
-    Instant instant;
-    try {
-      instant = Instant.parse(time);
-    } catch (DateTimeParseException e) {
-      throw new BadRequestException("bad_event", where + ".time must be an RFC 3339 UTC time like 2026-11-27T10:00:00Z");
+    JsonNode detail = node.get("detail");
+    if (detail != null && (!detail.isTextual() || detail.textValue().length() > 1000)) {
+      throw new BadRequestException("bad_event", where + ".detail, when given, is a string of at most 1000 characters");
     }
-    return new Event(type, channel.get(), releaseId, deviceId, instant);
+    if (!isRfc3339(time)) {
+      throw new BadRequestException("bad_event", where + ".time must be an RFC 3339 time like 2026-11-27T10:00:00Z");
+    }
+    return new Event(type, channel.get(), releaseId, deviceId, time);
   }
 
   private static String name(JsonNode node, String where, String field) throws BadRequestException {
