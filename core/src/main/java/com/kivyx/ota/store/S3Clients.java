@@ -1,6 +1,7 @@
 package com.kivyx.ota.store;
 
 import com.kivyx.ota.aws.AwsClientSettings;
+import java.util.List;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -18,13 +19,19 @@ public final class S3Clients {
    * @param pathStyle bucket in the path rather than the host name; most S3-compatible servers need it
    */
   public static S3Client create(AwsClientSettings settings, boolean pathStyle) {
+    return create(settings, pathStyle, List.of());
+  }
+
+  /** @param interceptors extra request/response hooks (metrics, tests) */
+  public static S3Client create(AwsClientSettings settings, boolean pathStyle, List<ExecutionInterceptor> interceptors) {
+    var override = settings.overrideConfiguration().toBuilder().addExecutionInterceptor(new DropExpectContinue());
+    interceptors.forEach(override::addExecutionInterceptor);
     S3ClientBuilder builder =
         S3Client.builder()
             .httpClient(settings.httpClient())
             .region(settings.region())
             .credentialsProvider(settings.credentials())
-            .overrideConfiguration(
-                settings.overrideConfiguration().toBuilder().addExecutionInterceptor(new DropExpectContinue()).build())
+            .overrideConfiguration(override.build())
             .forcePathStyle(pathStyle)
             // We send our own SHA-256 on every write; no extra CRC trailers that compatible servers may not parse.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

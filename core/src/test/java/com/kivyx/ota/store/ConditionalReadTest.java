@@ -3,7 +3,7 @@ package com.kivyx.ota.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.kivyx.ota.testing.FakeS3;
+import com.kivyx.ota.testing.S3TestServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -32,8 +32,8 @@ class ConditionalReadTest {
   }
 
   @Test
-  void s3StoreSendsIfNoneMatchAndTransfersNothingWhenUnchanged() throws Exception {
-    try (FakeS3 s3 = new FakeS3(); S3Store store = s3.store("tenant")) {
+  void s3StoreSendsIfNoneMatchAndTransfersNothingWhenUnchanged(@TempDir Path dir) throws Exception {
+    try (S3TestServer s3 = new S3TestServer(dir.resolve("s3")); S3Store store = s3.store("tenant")) {
       assertThat(store.readIfChanged(KEY, Optional.empty()).status()).isEqualTo(PolledObject.Status.MISSING);
       s3.put("tenant/" + KEY, bytes("v1"));
       PolledObject first = store.readIfChanged(KEY, Optional.empty());
@@ -44,8 +44,9 @@ class ConditionalReadTest {
       s3.put("tenant/" + KEY, bytes("v2"));
       assertThat(store.readIfChanged(KEY, Optional.of(etag)).object().orElseThrow().bytes()).isEqualTo(bytes("v2"));
       assertThat(store.list("apps/")).containsExactly(KEY);
-      s3.failing = true;
-      assertThatThrownBy(() -> store.readIfChanged(KEY, Optional.of(etag))).isInstanceOf(StoreException.class).hasMessageContaining("503");
+      s3.stop();
+      assertThatThrownBy(() -> store.readIfChanged(KEY, Optional.of(etag))).isInstanceOf(StoreException.class).hasMessageContaining("could not reach S3");
+      s3.start();
     }
   }
 }

@@ -6,13 +6,19 @@ import com.kivyx.ota.store.S3Store;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -28,6 +34,10 @@ public final class S3TestServer implements AutoCloseable {
   private final Path dataDir;
   private BlobStore blobStore;
   private S3Proxy proxy;
+  /** The first start picks a free port; restarts reuse it, so existing clients reconnect. */
+  private int port;
+  /** 304 answers seen by this server's clients: proof that polling is conditional. */
+  public final AtomicInteger notModified = new AtomicInteger();
 
   public S3TestServer(Path dataDir) throws Exception {
     this.dataDir = dataDir;
@@ -43,7 +53,7 @@ public final class S3TestServer implements AutoCloseable {
     proxy =
         S3Proxy.builder()
             .blobStore(blobStore)
-            .endpoint(URI.create("http://127.0.0.1:0"))
+            .endpoint(URI.create("http://127.0.0.1:" + port))
             .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
             .build();
     proxy.start();
@@ -54,6 +64,7 @@ public final class S3TestServer implements AutoCloseable {
       }
       Thread.sleep(10);
     }
+    port = proxy.getPort();
   }
 
   /** Stops the server as a crash would: requests in flight and after fail. */
@@ -63,7 +74,7 @@ public final class S3TestServer implements AutoCloseable {
   }
 
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + proxy.getPort());
+    return URI.create("http://127.0.0.1:" + port);
   }
 
   /** A client the way the product builds one, with few, fast retries. */
@@ -76,7 +87,25 @@ public final class S3TestServer implements AutoCloseable {
             3,
             Duration.ofMillis(10),
             Duration.ofMillis(50)),
-        true);
+        true,
+        List.of(new CountNotModified()));
+  }
+
+  /** Writes an object behind the product's back (CI uploads, tampering, garbage). */
+  public void put(String key, byte[] content) {
+    try (S3Client raw = client(SECRET_KEY)) {
+      raw.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
+    }
+  }
+
+  /** Counts the 304 answers this client receives. */
+  private final class CountNotModified implements ExecutionInterceptor {
+    @Override
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+      if (context.httpResponse().statusCode() == 304) {
+        notModified.incrementAndGet();
+      }
+    }
   }
 
   public S3Store store(String prefix) {

@@ -11,7 +11,7 @@ import com.kivyx.ota.publish.ChannelChange;
 import com.kivyx.ota.publish.ChannelIndexUpdater;
 import com.kivyx.ota.publish.Progress;
 import com.kivyx.ota.store.StoreLayout;
-import com.kivyx.ota.testing.FakeS3;
+import com.kivyx.ota.testing.S3TestServer;
 import com.kivyx.ota.testing.MutableClock;
 import com.kivyx.ota.testing.Pipeline;
 import com.kivyx.ota.testing.TestKeys;
@@ -108,8 +108,8 @@ class ChannelSourceTest {
   @Test
   void anS3StoreIsPolledWithConditionalGetsAndAFailingOneKeepsTheLastGoodSnapshot() throws Exception {
     PublishedStore published = new PublishedStore(dir);
-    try (FakeS3 s3 = new FakeS3()) {
-      s3.failing = true;
+    try (S3TestServer s3 = new S3TestServer(dir.resolve("s3"))) {
+      s3.stop(); // the bucket is down when the server starts
       ServerMetrics metrics = new ServerMetrics();
       StoreChannelSource source =
           new StoreChannelSource(s3.store("tenant"), published.builder(), StoreChannelSource.Settings.polled(Duration.ofMillis(50), Duration.ofMillis(200)),
@@ -122,29 +122,39 @@ class ChannelSourceTest {
         assertThat(published.get(port, BASE + "/index").statusCode()).isEqualTo(503);
 
         // the bucket comes up with the published store copied in
+        java.util.Map<String, byte[]> pending = new java.util.LinkedHashMap<>();
         try (var files = Files.walk(published.root)) {
           for (Path file : files.filter(Files::isRegularFile).toList()) {
             String key = published.root.relativize(file).toString();
             if (!key.startsWith(".")) {
-              s3.put("tenant/" + key, Files.readAllBytes(file));
+              pending.put("tenant/" + key, Files.readAllBytes(file));
             }
           }
         }
-        s3.failing = false;
-        eventually(() -> source.snapshot().isPresent(), "first load");
+        s3.start();
+        pending.forEach(s3::put);
+        eventually(() -> {
+          // The source schedules channel discovery by its clock, which this test moves by hand.
+          published.pipeline.clock.advance(Duration.ofSeconds(1));
+          try {
+            return published.get(port, BASE + "/index").statusCode() == 200;
+          } catch (Exception e) {
+            return false;
+          }
+        }, "first load of the channel");
         assertThat(published.get(port, "/readyz").statusCode()).isEqualTo(200);
         assertThat(published.get(port, BASE + "/index").body()).isEqualTo(published.indexBytes());
         int before = s3.notModified.get();
         eventually(() -> s3.notModified.get() > before + 3, "conditional polls");
 
         double failuresBefore = failures(metrics);
-        s3.failing = true;
+        s3.stop();
         eventually(() -> failures(metrics) >= failuresBefore + 2, "failures seen");
         assertThat(published.get(port, BASE + "/index").body()).isEqualTo(published.indexBytes());
         assertThat(published.get(port, "/readyz").statusCode()).isEqualTo(200);
 
         // garbage in the bucket is refused too, and the good snapshot stays
-        s3.failing = false;
+        s3.start();
         s3.put("tenant/" + StoreLayout.index(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL), "garbage".getBytes(StandardCharsets.UTF_8));
         eventually(() -> metrics.scrape().contains("kivyx_ota_index_rejected_total{reason=\"signature\"} 1.0"), "garbage refused");
         assertThat(published.get(port, BASE + "/index").body()).isEqualTo(published.indexBytes());
