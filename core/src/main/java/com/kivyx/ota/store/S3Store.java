@@ -120,7 +120,18 @@ public final class S3Store implements ArtifactStore {
       }
       throw failure("write", key, e);
     } catch (SdkClientException e) {
-      throw unreachable(e);
+      // As for compareAndSwap: an early 412 can look like a write error. If the object is
+      // there with our content, the write (ours or an earlier one) succeeded.
+      Optional<StoredObject> existing;
+      try {
+        existing = read(key);
+      } catch (StoreException unreadable) {
+        throw unreachable(e);
+      }
+      if (existing.isEmpty()) {
+        throw unreachable(e);
+      }
+      requireSameContent(key, sha256);
     }
   }
 
@@ -147,7 +158,10 @@ public final class S3Store implements ArtifactStore {
       }
       throw failure("replace", key, e);
     } catch (SdkClientException e) {
-      throw unreachable(e);
+      // The outcome is unknown (a server may answer 412 and close before reading the body,
+      // which the client sees as a write error). What is stored now decides: our bytes mean
+      // the write landed; anything else is a lost race, and the caller reads again.
+      return read(key).map(o -> java.util.Arrays.equals(o.bytes(), content)).orElse(false);
     }
   }
 
