@@ -3,7 +3,10 @@ package com.kivyx.ota.cli;
 import com.kivyx.ota.server.ManifestServer;
 import com.kivyx.ota.server.ServerConfig;
 import com.kivyx.ota.store.ArtifactStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,6 +41,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--poll-interval", paramLabel = "DURATION", converter = Durations.class, description = "How often an S3 store's indexes are polled (default: 5s).")
   Duration pollInterval = Duration.ofSeconds(5);
 
+  @Option(names = "--kubernetes", description = "Take the signed indexes from Channel resources' status (in-cluster config or KUBECONFIG); --store then only supplies manifests and blobs.")
+  boolean kubernetes;
+
+  @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: watch Channels in this namespace only (default: all).")
+  String namespace;
+
   private final CountDownLatch stop;
 
   ServeCommand() {
@@ -57,9 +66,12 @@ final class ServeCommand implements Callable<Integer> {
     var keys = PublicKeyFiles.read(pubkeys);
     ArtifactStore target = store.open();
     PrintWriter err = spec.commandLine().getErr();
-    err.println("  loading channels from " + target.describe() + " (keys: " + String.join(", ", keys.keySet()) + ")");
+    err.println("  loading channels from " + (kubernetes ? "Kubernetes Channels, manifests from " : "") + target.describe() + " (keys: " + String.join(", ", keys.keySet()) + ")");
     err.flush();
-    ManifestServer server = ServerRunner.start(target, keys, host, port, pollInterval);
+    KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
+    ManifestServer server = kubernetes
+        ? ServerRunner.startOnKubernetes(target, keys, host, port, client, Optional.ofNullable(namespace))
+        : ServerRunner.start(target, keys, host, port, pollInterval);
     int channels = server.source().snapshot().map(s -> s.channels().size()).orElse(0);
     err.println("  serving " + channels + " channel(s) on http://" + host + ":" + server.port() + " (Ctrl-C stops)");
     err.flush();
@@ -67,6 +79,9 @@ final class ServeCommand implements Callable<Integer> {
       ServerRunner.runUntilStopped(server, stop);
     } finally {
       target.close();
+      if (client != null) {
+        client.close();
+      }
     }
     return 0;
   }

@@ -1,6 +1,7 @@
 package com.kivyx.ota.cli;
 
 import com.kivyx.ota.server.ChannelSource;
+import com.kivyx.ota.server.KubernetesChannelSource;
 import com.kivyx.ota.server.ManifestServer;
 import com.kivyx.ota.server.ServerConfig;
 import com.kivyx.ota.server.ServerMetrics;
@@ -8,6 +9,7 @@ import com.kivyx.ota.server.SnapshotBuilder;
 import com.kivyx.ota.server.StoreChannelSource;
 import com.kivyx.ota.store.ArtifactStore;
 import com.kivyx.ota.store.DirectoryStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,15 +28,34 @@ final class ServerRunner {
 
   /** A directory store is watched (and rescanned every 30 s); S3 is polled with conditional GETs. */
   static ManifestServer start(ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, Duration pollInterval) {
+    return start(store, keys, host, port, (builder, metrics, clock) -> {
+      StoreChannelSource.Settings settings =
+          root(store).map(r -> StoreChannelSource.Settings.directory(r, Duration.ofSeconds(30)))
+              .orElse(StoreChannelSource.Settings.polled(pollInterval, Duration.ofMinutes(1)));
+      return new StoreChannelSource(store, builder, settings, metrics, clock);
+    });
+  }
+
+  /** Indexes from Channel resources' status; manifests (and, for a directory, blobs) from the store. */
+  static ManifestServer startOnKubernetes(
+      ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, KubernetesClient client, Optional<String> namespace) {
+    return start(store, keys, host, port,
+        (builder, metrics, clock) -> new KubernetesChannelSource(client, namespace, store, builder, metrics, clock));
+  }
+
+  private interface SourceFactory {
+    ChannelSource create(SnapshotBuilder builder, ServerMetrics metrics, Clock clock);
+  }
+
+  private static ManifestServer start(ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, SourceFactory sources) {
     Clock clock = Clock.systemUTC();
     ServerMetrics metrics = new ServerMetrics();
-    SnapshotBuilder builder = new SnapshotBuilder(keys, clock);
-    Optional<java.nio.file.Path> root = store instanceof DirectoryStore directory ? Optional.of(directory.root()) : Optional.empty();
-    StoreChannelSource.Settings settings =
-        root.map(r -> StoreChannelSource.Settings.directory(r, Duration.ofSeconds(30)))
-            .orElse(StoreChannelSource.Settings.polled(pollInterval, Duration.ofMinutes(1)));
-    ChannelSource source = new StoreChannelSource(store, builder, settings, metrics, clock);
-    return ManifestServer.start(ServerConfig.defaults(host, port, root), source, metrics);
+    ChannelSource source = sources.create(new SnapshotBuilder(keys, clock), metrics, clock);
+    return ManifestServer.start(ServerConfig.defaults(host, port, root(store)), source, metrics);
+  }
+
+  private static Optional<java.nio.file.Path> root(ArtifactStore store) {
+    return store instanceof DirectoryStore directory ? Optional.of(directory.root()) : Optional.empty();
   }
 
   /** Blocks until {@code stop} opens; a JVM shutdown (Ctrl-C, SIGTERM) stops the server gracefully first. */

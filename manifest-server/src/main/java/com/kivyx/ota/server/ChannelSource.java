@@ -9,10 +9,8 @@ import java.util.Optional;
  * by swapping one reference, so a request sees either the old or the new snapshot, whole.
  *
  * <p>Implementations: {@link StoreChannelSource} (a directory store, watched; an S3 store,
- * polled with conditional GETs). The Kubernetes source (a later issue) fits the same seam: an
- * informer on Channel resources hands the signed index bytes from each Channel's status to
- * {@link SnapshotBuilder#build}, reading manifests from the store the operator writes to, and
- * swaps the snapshot on every informer event; it needs the CRDs, which do not exist yet.
+ * polled with conditional GETs) and {@link KubernetesChannelSource} (an informer on Channel
+ * resources, reading the signed index from their status).
  */
 public interface ChannelSource extends AutoCloseable {
   /** Loads once (a failure leaves the source not ready, not broken), then follows changes in the background. */

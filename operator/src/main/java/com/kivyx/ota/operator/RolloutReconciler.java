@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "rollout", generationAwareEventProcessing = false)
 public final class RolloutReconciler implements Reconciler<Rollout> {
+  static final java.time.Duration COMPLETED_RECHECK = java.time.Duration.ofMinutes(1);
+
   private final Clock clock;
   private final EventRecorder events;
 
@@ -95,6 +97,9 @@ public final class RolloutReconciler implements Reconciler<Rollout> {
       control = UpdateControl.noUpdate();
     }
     next.requeueAfter().ifPresent(control::rescheduleAfter);
+    if (RolloutStatus.COMPLETED.equals(phase)) {
+      control.rescheduleAfter(COMPLETED_RECHECK); // a newer release may supersede it later
+    }
     return control;
   }
 
@@ -111,7 +116,9 @@ public final class RolloutReconciler implements Reconciler<Rollout> {
   /** Another completed Rollout on the same channel with a newer release of the same runtime. */
   private static Optional<String> supersededBy(Rollout rollout, Release release, Context<Rollout> context) {
     String namespace = rollout.getMetadata().getNamespace();
-    return context.getPrimaryCache().list(namespace, other -> other.getSpec().channel().equals(rollout.getSpec().channel())
+    // Read from the API server, not a cache: the sibling that just completed must be seen.
+    return context.getClient().resources(Rollout.class).inNamespace(namespace).list().getItems().stream()
+        .filter(other -> other.getSpec().channel().equals(rollout.getSpec().channel())
             && !other.getMetadata().getName().equals(rollout.getMetadata().getName())
             && other.getStatus() != null
             && RolloutStatus.COMPLETED.equals(other.getStatus().phase()))

@@ -12,6 +12,7 @@ import com.kivyx.ota.crds.ReleaseStatus;
 import com.kivyx.ota.crds.Rollout;
 import com.kivyx.ota.crds.RolloutSpec;
 import com.kivyx.ota.crds.RolloutStatus;
+import com.kivyx.ota.crds.testing.KubeApi;
 import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.format.Documents;
 import com.kivyx.ota.format.Platform;

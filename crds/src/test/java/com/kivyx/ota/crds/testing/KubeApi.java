@@ -1,4 +1,4 @@
-package com.kivyx.ota.operator;
+package com.kivyx.ota.crds.testing;
 
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
@@ -16,13 +16,13 @@ import java.util.concurrent.TimeUnit;
  * A real kube-apiserver + etcd (built by {@code scripts/build-kube-binaries}) started for the
  * tests, with the chart's CRDs installed. Never downloads anything: offline mode.
  */
-final class KubeApi implements AutoCloseable {
-  static final String VERSION = "1.33.13";
+public final class KubeApi implements AutoCloseable {
+  public static final String VERSION = "1.33.13";
 
   private final KubeAPIServer server;
-  final KubernetesClient client;
+  public final KubernetesClient client;
 
-  KubeApi() throws Exception {
+  public KubeApi() throws Exception {
     Path cache = Path.of(System.getenv().getOrDefault("KIVYX_KUBE_CACHE", System.getProperty("user.home") + "/.cache/kivyx-ota/kube"));
     Path binaries = cache.resolve("k8s").resolve(VERSION + "-linux-" + arch());
     if (!Files.isExecutable(binaries.resolve("kube-apiserver")) || !Files.isExecutable(binaries.resolve("etcd"))) {
