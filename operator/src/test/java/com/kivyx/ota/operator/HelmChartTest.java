@@ -241,6 +241,23 @@ class HelmChartTest {
     }
   }
 
+  /** A real {@code helm install} into the API server: CRDs already there, every object created, NOTES tell the next step. */
+  @Test
+  void helmInstallsTheChartAndPrintsTheNextStep() throws Exception {
+    Path kubeconfig = dir.resolve("kubeconfig");
+    Files.writeString(kubeconfig, kube.kubeConfigYaml());
+    Helm.Result install = helm.run("install", "kivyx-ota", Helm.CHART.toString(), "--namespace", "ota-helm", "--create-namespace",
+        "--kubeconfig", kubeconfig.toString());
+    assertThat(install.ok()).as(install.output()).isTrue();
+    assertThat(install.output()).contains("STATUS: deployed", "kubectl -n ota-demo apply -f examples/",
+        "kubectl -n ota-demo create secret generic ota-signing", "kubectl -n ota-demo get channels,releases,rollouts");
+    assertThat(kube.client.apps().deployments().inNamespace("ota-helm").withName("kivyx-ota-operator").get()).isNotNull();
+    assertThat(kube.client.rbac().clusterRoles().withName("kivyx-ota-operator").get()).isNotNull();
+    Helm.Result uninstall = helm.run("uninstall", "kivyx-ota", "--namespace", "ota-helm", "--kubeconfig", kubeconfig.toString());
+    assertThat(uninstall.ok()).as(uninstall.output()).isTrue();
+    assertThat(kube.client.rbac().clusterRoles().withName("kivyx-ota-operator").get()).isNull();
+  }
+
   /** Namespaced mode (ci/full-values.yaml): a Role in each watched namespace, the operator limited to them. */
   @Test
   void theOperatorAsTheChartsServiceAccountCompletesTheExamplesLoop() throws Exception {

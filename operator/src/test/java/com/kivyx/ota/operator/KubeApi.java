@@ -40,6 +40,11 @@ final class KubeApi implements AutoCloseable {
     installCrds();
   }
 
+  /** A kubeconfig for this API server (admin, system:masters), for tools run as child processes. */
+  String kubeConfigYaml() {
+    return server.getKubeConfigYaml();
+  }
+
   private void installCrds() throws Exception {
     Path crds = Path.of(System.getProperty("kivyx.repo.dir", "..")).resolve("helm/kivyx-ota/crds");
     try (var files = Files.list(crds)) {
