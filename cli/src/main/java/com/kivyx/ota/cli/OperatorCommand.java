@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -41,6 +44,10 @@ final class OperatorCommand implements Callable<Integer> {
   @Option(names = "--no-deltas", description = "Publish releases without kvxd1 deltas.")
   boolean noDeltas;
 
+  @Option(names = "--watch-namespaces", paramLabel = "NS[,NS...]", split = ",",
+      description = "Reconcile only these namespaces (default: all; a Role in each listed namespace is then enough).")
+  List<String> watchNamespaces = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     Path work = workDir != null ? workDir : java.nio.file.Files.createTempDirectory("kivyx-ota-operator-");
@@ -48,9 +55,10 @@ final class OperatorCommand implements Callable<Integer> {
         .map(ns -> new OperatorSettings.LeaderElection(ns, identity, Duration.ofSeconds(15), true));
     CountDownLatch stopped = new CountDownLatch(1);
     try (KubernetesClient client = new KubernetesClientBuilder().build();
-        KivyxOperator operator = new KivyxOperator(client, new OperatorSettings(election, healthPort, work, !noDeltas), System.getenv(), Clock.systemUTC())) {
+        KivyxOperator operator = new KivyxOperator(client, new OperatorSettings(election, healthPort, work, !noDeltas, Set.copyOf(watchNamespaces)), System.getenv(), Clock.systemUTC())) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "kivyx-ota-operator-shutdown"));
       spec.commandLine().getErr().println("kivyx-ota operator: watching " + client.getMasterUrl()
+          + (watchNamespaces.isEmpty() ? " (all namespaces)" : " (namespaces " + String.join(", ", watchNamespaces) + ")")
           + (election.isPresent() ? " with leader election in " + leaseNamespace + " as " + identity : " without leader election (one replica only)")
           + "; health and metrics on port " + operator.healthPort());
       spec.commandLine().getErr().flush();

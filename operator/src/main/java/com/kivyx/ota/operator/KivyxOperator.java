@@ -4,6 +4,7 @@ import com.kivyx.ota.delta.DeltaBudget;
 import com.kivyx.ota.publish.Kvxd1DeltaMaker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -39,11 +40,19 @@ public final class KivyxOperator implements AutoCloseable {
     EventRecorder events = new EventRecorder(client);
     ChannelBackends backends = new ChannelBackends(client, environment);
     operator.register(new ReleaseReconciler(backends,
-        settings.deltas() ? Optional.of(new Kvxd1DeltaMaker(DeltaBudget.DEFAULT)) : Optional.empty(), settings.workDir(), clock, events));
-    operator.register(new RolloutReconciler(clock, events));
-    operator.register(new ChannelReconciler(backends, clock, events));
+        settings.deltas() ? Optional.of(new Kvxd1DeltaMaker(DeltaBudget.DEFAULT)) : Optional.empty(), settings.workDir(), clock, events),
+        o -> namespaces(o, settings));
+    operator.register(new RolloutReconciler(clock, events), o -> namespaces(o, settings));
+    operator.register(new ChannelReconciler(backends, clock, events), o -> namespaces(o, settings));
     health = settings.healthPort() < 0 ? null
         : new HealthServer(settings.healthPort(), () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), registry);
+  }
+
+  /** Limits a controller (and its informers, which follow it) to the configured namespaces. */
+  private static void namespaces(ControllerConfigurationOverrider<?> overrider, OperatorSettings settings) {
+    if (!settings.watchNamespaces().isEmpty()) {
+      overrider.settingNamespaces(settings.watchNamespaces());
+    }
   }
 
   public void start() {

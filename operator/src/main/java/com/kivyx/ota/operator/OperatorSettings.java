@@ -3,6 +3,7 @@ package com.kivyx.ota.operator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * How to run the operator.
@@ -11,8 +12,19 @@ import java.util.Optional;
  * @param healthPort port of /healthz, /readyz and /metrics; 0 picks a free one, negative serves none
  * @param workDir where release files are fetched to before they are stored
  * @param deltas whether to make kvxd1 deltas when publishing
+ * @param watchNamespaces the namespaces to reconcile; empty: all namespaces (needs cluster-wide
+ *     RBAC, where a set of namespaces can do with a Role in each)
  */
-public record OperatorSettings(Optional<LeaderElection> leaderElection, int healthPort, Path workDir, boolean deltas) {
+public record OperatorSettings(Optional<LeaderElection> leaderElection, int healthPort, Path workDir, boolean deltas, Set<String> watchNamespaces) {
+
+  public OperatorSettings {
+    watchNamespaces = Set.copyOf(watchNamespaces);
+  }
+
+  /** Watches all namespaces. */
+  public OperatorSettings(Optional<LeaderElection> leaderElection, int healthPort, Path workDir, boolean deltas) {
+    this(leaderElection, healthPort, workDir, deltas, Set.of());
+  }
 
   /**
    * @param identity this instance's name in the Lease (the pod name in a cluster)

@@ -43,6 +43,11 @@ public final class KubeApi implements AutoCloseable {
     installCrds();
   }
 
+  /** A kubeconfig for this API server (admin, system:masters), for tools run as child processes. */
+  String kubeConfigYaml() {
+    return server.getKubeConfigYaml();
+  }
+
   private void installCrds() throws Exception {
     Path crds = Path.of(System.getProperty("kivyx.repo.dir", "..")).resolve("helm/kivyx-ota/crds");
     try (var files = Files.list(crds)) {
@@ -51,7 +56,7 @@ public final class KubeApi implements AutoCloseable {
           CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
           client.resource(crd).serverSideApply();
           client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-              .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+              .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
                   .anyMatch(cond -> cond.getType().equals("Established") && cond.getStatus().equals("True")), 60, TimeUnit.SECONDS);
         }
       }
