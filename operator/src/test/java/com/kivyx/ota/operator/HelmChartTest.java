@@ -2,6 +2,7 @@ package com.kivyx.ota.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.kivyx.ota.crds.testing.KubeApi;
 import com.kivyx.ota.crds.Channel;
 import com.kivyx.ota.crds.ChannelStatus;
 import com.kivyx.ota.crds.Release;

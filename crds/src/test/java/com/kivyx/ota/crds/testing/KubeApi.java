@@ -44,7 +44,7 @@ public final class KubeApi implements AutoCloseable {
   }
 
   /** A kubeconfig for this API server (admin, system:masters), for tools run as child processes. */
-  String kubeConfigYaml() {
+  public String kubeConfigYaml() {
     return server.getKubeConfigYaml();
   }
 
