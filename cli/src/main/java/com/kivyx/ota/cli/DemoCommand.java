@@ -14,6 +14,7 @@ import com.kivyx.ota.publish.PublishedRelease;
 import com.kivyx.ota.publish.ReleasePublisher;
 import com.kivyx.ota.publish.ReleaseRequest;
 import com.kivyx.ota.publish.SourceFetcher;
+import com.kivyx.ota.publish.VersionCodeRule;
 import com.kivyx.ota.server.ManifestServer;
 import com.kivyx.ota.server.ServerConfig;
 import com.kivyx.ota.signing.LocalKeySigner;
@@ -103,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
               store, signer, new SourceFetcher(work, SourceFetcher.defaultHttpClient(), bucket -> {
                 throw new Cli.UsageError("the demo publishes local files only");
               }, 1L << 30),
-              Optional.of(new Kvxd1DeltaMaker(DeltaBudget.DEFAULT)), Clock.systemUTC(), progress);
+              Optional.of(new Kvxd1DeltaMaker(DeltaBudget.DEFAULT)), VersionCodeRule.INCREASING, Clock.systemUTC(), progress);
       ChannelIndexUpdater updater = new ChannelIndexUpdater(store, signer, Map.of(), Clock.systemUTC(), ChannelIndexUpdater.DEFAULT_TTL, progress);
       PublishedRelease first = publishAndOffer(publisher, updater, bundles, "demo-1", "1.0.1", 1, "first release");
       PublishedRelease second = publishAndOffer(publisher, updater, bundles, "demo-2", "1.0.2", 2, "second release: a small change");

@@ -15,6 +15,7 @@ import com.kivyx.ota.publish.PublishedRelease;
 import com.kivyx.ota.publish.ReleasePublisher;
 import com.kivyx.ota.publish.ReleaseRequest;
 import com.kivyx.ota.publish.SourceFetcher;
+import com.kivyx.ota.publish.VersionCodeRule;
 import com.kivyx.ota.signing.Signer;
 import com.kivyx.ota.store.ArtifactStore;
 import com.kivyx.ota.store.S3Clients;
@@ -115,6 +116,7 @@ final class PublishCommand implements Callable<Integer> {
               signer,
               fetcher,
               noDeltas ? Optional.empty() : Optional.of(new Kvxd1DeltaMaker(new DeltaBudget(deltaTimeout, DeltaBudget.DEFAULT.maxMemoryBytes()))),
+              VersionCodeRule.INCREASING,
               Clock.systemUTC(),
               progress);
       PublishedRelease release = publisher.publish(request);

@@ -42,17 +42,25 @@ public final class ReleasePublisher {
   private final Optional<DeltaMaker> deltaMaker;
   private final Clock clock;
   private final Progress progress;
+  private final VersionCodeRule versionCodes;
   private final ReleaseRecords records;
   private final Documents documents = new Documents();
 
   public ReleasePublisher(
-      ArtifactStore store, Signer signer, SourceFetcher fetcher, Optional<DeltaMaker> deltaMaker, Clock clock, Progress progress) {
+      ArtifactStore store,
+      Signer signer,
+      SourceFetcher fetcher,
+      Optional<DeltaMaker> deltaMaker,
+      VersionCodeRule versionCodes,
+      Clock clock,
+      Progress progress) {
     this.store = store;
     this.signer = signer;
     this.fetcher = fetcher;
     this.deltaMaker = deltaMaker;
     this.clock = clock;
     this.progress = progress;
+    this.versionCodes = versionCodes;
     this.records = new ReleaseRecords(store);
   }
 
@@ -76,12 +84,9 @@ public final class ReleasePublisher {
               .filter(r -> r.runtimeVersion().equals(request.runtimeVersion()))
               .sorted(Comparator.comparingLong(ReleaseRecord::versionCode).reversed())
               .toList();
-      if (!earlier.isEmpty() && request.versionCode() <= earlier.get(0).versionCode()) {
-        throw new PublishException(
-            "versionCode " + request.versionCode() + " is not higher than " + earlier.get(0).versionCode()
-                + " of release " + earlier.get(0).releaseId() + " (runtime " + request.runtimeVersion()
-                + "); give this release a higher --version-code");
-      }
+      checkVersionCode(request, earlier);
+      // Deltas come from older releases only: devices move up to this one from them.
+      earlier = earlier.stream().filter(r -> r.versionCode() < request.versionCode()).toList();
 
       long bytes = 0;
       int files = 0;
@@ -137,6 +142,22 @@ public final class ReleasePublisher {
           // a leftover temp file is harmless
         }
       }
+    }
+  }
+
+  private void checkVersionCode(ReleaseRequest request, List<ReleaseRecord> sameRuntime) {
+    for (ReleaseRecord r : sameRuntime) {
+      if (r.versionCode() == request.versionCode()) {
+        throw new PublishException(
+            "versionCode " + request.versionCode() + " is already used by release " + r.releaseId() + " (runtime "
+                + request.runtimeVersion() + "); give this release another versionCode");
+      }
+    }
+    if (versionCodes == VersionCodeRule.INCREASING && !sameRuntime.isEmpty() && request.versionCode() < sameRuntime.get(0).versionCode()) {
+      throw new PublishException(
+          "versionCode " + request.versionCode() + " is not higher than " + sameRuntime.get(0).versionCode()
+              + " of release " + sameRuntime.get(0).releaseId() + " (runtime " + request.runtimeVersion()
+              + "); give this release a higher --version-code");
     }
   }
 

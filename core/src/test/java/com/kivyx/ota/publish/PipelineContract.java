@@ -110,7 +110,19 @@ abstract class PipelineContract {
         .isInstanceOf(PublishException.class)
         .hasMessageContaining("versionCode 4 is not higher than 5");
     assertThatThrownBy(() -> p.publish(Pipeline.request("r5b", 5, other, List.of()), false))
-        .hasMessageContaining("not higher than 5");
+        .hasMessageContaining("versionCode 5 is already used by release r5");
+  }
+
+  @Test
+  void declarativePublishingTakesReleasesInAnyOrderButNeverTwoWithOneCode() throws Exception {
+    Pipeline p = pipeline();
+    p.publisher(false, VersionCodeRule.UNIQUE).publish(Pipeline.request("r5", 5, file("b5.js", randomBytes(3000, 11)), List.of()));
+    PublishedRelease older =
+        p.publisher(true, VersionCodeRule.UNIQUE).publish(Pipeline.request("r4", 4, file("b4.js", randomBytes(3000, 12)), List.of()));
+    assertThat(older.manifest().deltas()).as("no delta from a newer release").isEmpty();
+    assertThatThrownBy(() -> p.publisher(false, VersionCodeRule.UNIQUE).publish(Pipeline.request("r4b", 4, file("b4b.js", randomBytes(3000, 13)), List.of())))
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("versionCode 4 is already used by release r4");
   }
 
   @Test

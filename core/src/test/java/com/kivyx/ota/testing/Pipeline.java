@@ -15,6 +15,7 @@ import com.kivyx.ota.publish.PublishedRelease;
 import com.kivyx.ota.publish.ReleasePublisher;
 import com.kivyx.ota.publish.ReleaseRequest;
 import com.kivyx.ota.publish.SourceFetcher;
+import com.kivyx.ota.publish.VersionCodeRule;
 import com.kivyx.ota.publish.StoreVerifier;
 import com.kivyx.ota.publish.VerificationReport;
 import com.kivyx.ota.signing.Signer;
@@ -44,11 +45,16 @@ public final class Pipeline {
   }
 
   public ReleasePublisher publisher(boolean deltas) {
+    return publisher(deltas, VersionCodeRule.INCREASING);
+  }
+
+  public ReleasePublisher publisher(boolean deltas, VersionCodeRule versionCodes) {
     return new ReleasePublisher(
         store,
         signer,
         new SourceFetcher(work, SourceFetcher.defaultHttpClient(), bucket -> { throw new AssertionError("no s3 sources here"); }, 1L << 30),
         deltas ? Optional.of(new Kvxd1DeltaMaker(DeltaBudget.DEFAULT)) : Optional.empty(),
+        versionCodes,
         clock,
         Progress.SILENT);
   }

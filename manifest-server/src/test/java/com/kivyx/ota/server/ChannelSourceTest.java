@@ -1,5 +1,6 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.testing.Eventually;
 import static com.kivyx.ota.server.PublishedStore.BASE;
 import static com.kivyx.ota.server.PublishedStore.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,14 +32,8 @@ class ChannelSourceTest {
   @TempDir Path dir;
   final ObjectMapper json = new ObjectMapper();
 
-  static void eventually(Supplier<Boolean> condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
+  static void eventually(Supplier<Boolean> condition, String what) {
+    Eventually.await(what, Duration.ofSeconds(10), condition);
   }
 
   long servedVersion(PublishedStore published, int port) throws Exception {

@@ -1,5 +1,6 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kivyx.ota.crds.Channel;
@@ -87,14 +88,7 @@ class KubernetesChannelSourceTest {
     }
   }
 
-  private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("timed out waiting for " + what);
+  private static void eventually(BooleanSupplier condition, String what) {
+    Eventually.await(what, Duration.ofSeconds(30), condition::getAsBoolean);
   }
 }

@@ -14,6 +14,7 @@ import com.kivyx.ota.publish.PublishedRelease;
 import com.kivyx.ota.publish.ReleasePublisher;
 import com.kivyx.ota.publish.ReleaseRequest;
 import com.kivyx.ota.publish.SourceFetcher;
+import com.kivyx.ota.publish.VersionCodeRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -82,6 +83,7 @@ public final class ReleaseReconciler implements Reconciler<Release> {
           backend.signer(),
           new SourceFetcher(workDir, SourceFetcher.defaultHttpClient(), backend.sourceS3(), 1L << 30),
           deltas,
+          VersionCodeRule.UNIQUE, // Releases may be applied in any order (a folder at once)
           clock,
           message -> LOG.info("{}/{}: {}", namespace, release.getMetadata().getName(), message));
       PublishedRelease published = publisher.publish(request(release));

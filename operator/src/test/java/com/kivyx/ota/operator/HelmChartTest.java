@@ -1,5 +1,6 @@
 package com.kivyx.ota.operator;
 
+import com.kivyx.ota.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kivyx.ota.crds.testing.KubeApi;
@@ -572,24 +573,6 @@ class HelmChartTest {
   }
 
   private static void await(String what, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      Boolean ok;
-      try {
-        ok = condition.get();
-      } catch (RuntimeException e) {
-        ok = false;
-      }
-      if (Boolean.TRUE.equals(ok)) {
-        return;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("timed out waiting for: " + what);
+    Eventually.await(what, Duration.ofSeconds(60), condition);
   }
 }

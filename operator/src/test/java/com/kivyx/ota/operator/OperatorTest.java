@@ -1,5 +1,6 @@
 package com.kivyx.ota.operator;
 
+import com.kivyx.ota.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,6 +62,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class OperatorTest {
   private static final String APP = "com.kivyx.optest";
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final String PREFIX = "ota";
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
@@ -159,14 +161,14 @@ class OperatorTest {
 
     client.resource(rollout(ns, "ro-v2", "app-v2",
         List.of(new RolloutSpec.Step(20, null), new RolloutSpec.Step(null, new RolloutSpec.Pause("3s")), new RolloutSpec.Step(50, null)))).create();
-    await("ro-v2 at 20% during its pause", () -> {
+    Eventually.await("ro-v2 at 20% during its pause", TIMEOUT, () -> {
       RolloutStatus st = rolloutStatus(ns, "ro-v2");
       return st != null && Integer.valueOf(20).equals(st.currentWeight()) && RolloutStatus.PROGRESSING.equals(st.phase());
     });
-    await("the index offers app-v2 at 20%", () -> index(ns).releases().stream()
+    Eventually.await("the index offers app-v2 at 20%", TIMEOUT, () -> index(ns).releases().stream()
         .anyMatch(r -> r.releaseId().equals("app-v2") && r.rollout().weight() == 2_000));
     awaitRollout(ns, "ro-v2", RolloutStatus.COMPLETED);
-    await("app-v2 reaches everyone and app-v1 is pruned", () -> {
+    Eventually.await("app-v2 reaches everyone and app-v1 is pruned", TIMEOUT, () -> {
       ChannelIndex idx = index(ns);
       return idx.releases().size() == 1 && idx.releases().get(0).releaseId().equals("app-v2") && idx.releases().get(0).rollout().weight() == 10_000;
     });
@@ -184,7 +186,7 @@ class OperatorTest {
     ro.setSpec(new RolloutSpec(ro.getSpec().channel(), ro.getSpec().release(), false, null, ro.getSpec().steps(), true));
     client.resource(ro).update();
     awaitRollout(ns, "ro-v2", RolloutStatus.ABORTED);
-    await("abort takes app-v2 out of a newer index", () -> {
+    Eventually.await("abort takes app-v2 out of a newer index", TIMEOUT, () -> {
       ChannelIndex idx = index(ns);
       return idx.version() > before && idx.releases().stream().noneMatch(r -> r.releaseId().equals("app-v2"));
     });
@@ -202,7 +204,7 @@ class OperatorTest {
     awaitRelease(ns, "big-v1", ReleaseStatus.PUBLISHED);
     // The second publish makes a delta against the first, which takes long enough to crash in.
     kube.client.resource(release(ns, "big-v2", "production", 2, upload(ns, "big2.js", 1_500_000, 12))).create();
-    await("big-v2 publishing", () -> {
+    Eventually.await("big-v2 publishing", TIMEOUT, () -> {
       ReleaseStatus st = release(ns, "big-v2").getStatus();
       return st != null && ReleaseStatus.PUBLISHING.equals(st.phase());
     });
@@ -216,7 +218,7 @@ class OperatorTest {
     }
     kube.client.resource(rollout(ns, "ro-big", "big-v2", null)).create();
     awaitRollout(ns, "ro-big", RolloutStatus.COMPLETED);
-    await("the index offers big-v2 once", () -> index(ns).releases().stream().filter(r -> r.releaseId().equals("big-v2")).count() == 1);
+    Eventually.await("the index offers big-v2 once", TIMEOUT, () -> index(ns).releases().stream().filter(r -> r.releaseId().equals("big-v2")).count() == 1);
     assertThat(verify(ns).problems()).isEmpty();
   }
 
@@ -227,7 +229,7 @@ class OperatorTest {
     Duration lease = Duration.ofSeconds(4);
     KivyxOperator a = startOperator(Optional.of(new OperatorSettings.LeaderElection(ns, "operator-a", lease, false)));
     KivyxOperator b = startOperator(Optional.of(new OperatorSettings.LeaderElection(ns, "operator-b", lease, false)));
-    await("one leader holds the Lease", () -> holder(ns) != null);
+    Eventually.await("one leader holds the Lease", TIMEOUT, () -> holder(ns) != null);
     String leader = holder(ns);
     assertThat(leader).isIn("operator-a", "operator-b");
     kube.client.resource(release(ns, "le-v1", "production", 1, upload(ns, "le1.js", 5_000, 21))).create();
@@ -237,7 +239,7 @@ class OperatorTest {
     leading.close();
     operators.remove(leading);
     String follower = leader.equals("operator-a") ? "operator-b" : "operator-a";
-    await("the other instance takes over the Lease", () -> follower.equals(holder(ns)));
+    Eventually.await("the other instance takes over the Lease", TIMEOUT, () -> follower.equals(holder(ns)));
     kube.client.resource(release(ns, "le-v2", "production", 2, upload(ns, "le2.js", 5_000, 22))).create();
     awaitRelease(ns, "le-v2", ReleaseStatus.PUBLISHED);
   }
@@ -340,38 +342,17 @@ class OperatorTest {
   }
 
   private static void awaitRelease(String ns, String name, String phase) {
-    await("Release " + name + " " + phase, () -> {
+    Eventually.await("Release " + name + " " + phase, TIMEOUT, () -> {
       Release r = release(ns, name);
       return r != null && r.getStatus() != null && phase.equals(r.getStatus().phase());
     });
   }
 
   private static void awaitRollout(String ns, String name, String phase) {
-    await("Rollout " + name + " " + phase, () -> {
+    Eventually.await("Rollout " + name + " " + phase, TIMEOUT, () -> {
       RolloutStatus st = rolloutStatus(ns, name);
       return st != null && phase.equals(st.phase());
     });
   }
 
-  private static void await(String what, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      Boolean ok;
-      try {
-        ok = condition.get();
-      } catch (RuntimeException e) {
-        ok = false;
-      }
-      if (Boolean.TRUE.equals(ok)) {
-        return;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("timed out waiting for: " + what);
-  }
 }
