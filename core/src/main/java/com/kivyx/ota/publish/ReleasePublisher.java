@@ -145,19 +145,20 @@ public final class ReleasePublisher {
     }
   }
 
+  /** @param sameRuntime the earlier releases of this runtime version, newest first */
   private void checkVersionCode(ReleaseRequest request, List<ReleaseRecord> sameRuntime) {
+    if (versionCodes == VersionCodeRule.INCREASING && !sameRuntime.isEmpty() && request.versionCode() <= sameRuntime.get(0).versionCode()) {
+      throw new PublishException(
+          "versionCode " + request.versionCode() + " is not higher than " + sameRuntime.get(0).versionCode()
+              + " of release " + sameRuntime.get(0).releaseId() + " (runtime " + request.runtimeVersion()
+              + "); give this release a higher --version-code");
+    }
     for (ReleaseRecord r : sameRuntime) {
       if (r.versionCode() == request.versionCode()) {
         throw new PublishException(
             "versionCode " + request.versionCode() + " is already used by release " + r.releaseId() + " (runtime "
                 + request.runtimeVersion() + "); give this release another versionCode");
       }
-    }
-    if (versionCodes == VersionCodeRule.INCREASING && !sameRuntime.isEmpty() && request.versionCode() < sameRuntime.get(0).versionCode()) {
-      throw new PublishException(
-          "versionCode " + request.versionCode() + " is not higher than " + sameRuntime.get(0).versionCode()
-              + " of release " + sameRuntime.get(0).releaseId() + " (runtime " + request.runtimeVersion()
-              + "); give this release a higher --version-code");
     }
   }
 
