@@ -154,15 +154,21 @@ public final class S3Store implements ArtifactStore {
       return true;
     } catch (S3Exception e) {
       if (e.statusCode() == PRECONDITION_FAILED || e.statusCode() == CONFLICT || (e.statusCode() == 404 && expectedEtag.isPresent())) {
-        return false; // another writer changed (or removed) it since we read it
+        // Another writer changed (or removed) it since we read it, unless the client retried
+        // an attempt of ours that had already landed: then our bytes are there.
+        return storedBytesAre(key, content);
       }
       throw failure("replace", key, e);
     } catch (SdkClientException e) {
       // The outcome is unknown (a server may answer 412 and close before reading the body,
       // which the client sees as a write error). What is stored now decides: our bytes mean
       // the write landed; anything else is a lost race, and the caller reads again.
-      return read(key).map(o -> java.util.Arrays.equals(o.bytes(), content)).orElse(false);
+      return storedBytesAre(key, content);
     }
+  }
+
+  private boolean storedBytesAre(String key, byte[] content) {
+    return read(key).map(o -> java.util.Arrays.equals(o.bytes(), content)).orElse(false);
   }
 
   @Override
