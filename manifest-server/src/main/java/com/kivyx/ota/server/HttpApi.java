@@ -302,6 +302,9 @@ final class HttpApi implements Handler<HttpServerRequest> {
         .onFailure(e -> log.debug("sending {} failed: {}", file, e.toString()));
   }
 
+  /** How much of an oversized event body is read and dropped so the client sees the 413. */
+  private static final long DRAIN_LIMIT = 1 << 20;
+
   private void events(HttpServerRequest req) throws BadRequestException {
     String type = req.getHeader(HttpHeaders.CONTENT_TYPE);
     if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
@@ -309,7 +312,11 @@ final class HttpApi implements Handler<HttpServerRequest> {
     }
     String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (declared != null && parseLength(declared) > config.eventBodyLimit()) {
-      tooLarge(req);
+      if (parseLength(declared) > config.eventBodyLimit() + DRAIN_LIMIT) {
+        tooLarge(req);
+      } else {
+        drainThenRefuse(req, 0);
+      }
       return;
     }
     if (!eventLimits.tryAcquire(req.remoteAddress() == null ? "?" : req.remoteAddress().hostAddress())) {
@@ -327,7 +334,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
           }
           if (body.length() + chunk.length() > config.eventBodyLimit()) {
             refused.set(true);
-            tooLarge(req);
+            drainThenRefuse(req, body.length() + chunk.length());
             return;
           }
           body.appendBuffer(chunk);
@@ -352,6 +359,27 @@ final class HttpApi implements Handler<HttpServerRequest> {
     } catch (NumberFormatException e) {
       throw new BadRequestException("bad_request", "Content-Length is not a number");
     }
+  }
+
+  /**
+   * Reads (and drops) the rest of a moderately oversized body before answering 413: a server
+   * that answers and closes while the client is still sending makes most clients report a
+   * broken connection instead of the 413. Past {@link #DRAIN_LIMIT} it answers and closes.
+   */
+  private void drainThenRefuse(HttpServerRequest req, long alreadyRead) {
+    long[] seen = {alreadyRead};
+    AtomicBoolean answered = new AtomicBoolean();
+    req.handler(chunk -> {
+      seen[0] += chunk.length();
+      if (seen[0] > config.eventBodyLimit() + DRAIN_LIMIT && answered.compareAndSet(false, true)) {
+        tooLarge(req);
+      }
+    });
+    req.endHandler(v -> {
+      if (answered.compareAndSet(false, true)) {
+        tooLarge(req);
+      }
+    });
   }
 
   /** 413 and close: the rest of the body is not worth reading. */
