@@ -67,14 +67,14 @@ public final class ReleaseReconciler implements Reconciler<Release> {
     String namespace = release.getMetadata().getNamespace();
     Channel channel = client.resources(Channel.class).inNamespace(namespace).withName(spec.channel()).get();
     if (channel == null) {
-      release.setStatus(status(status, ReleaseStatus.PENDING, null, null, "Channel " + spec.channel() + " does not exist yet", generation, false, "ChannelMissing"));
+      release.setStatus(status(status, ReleaseStatus.PENDING, "Channel " + spec.channel() + " does not exist yet", generation, false, "ChannelMissing"));
       return UpdateControl.patchStatus(release).rescheduleAfter(CHANNEL_MISSING_RETRY);
     }
     if (status == null || !ReleaseStatus.PUBLISHING.equals(status.phase()) || !Long.valueOf(generation).equals(status.observedGeneration())) {
       // Show Publishing first, then do the work in the next round: a long publish is visible.
       String message = "publishing into the store of Channel " + spec.channel();
       events.record(release, EventRecorder.NORMAL, "Publishing", message);
-      release.setStatus(status(status, ReleaseStatus.PUBLISHING, null, null, message, generation, false, "Publishing"));
+      release.setStatus(status(status, ReleaseStatus.PUBLISHING, message, generation, false, "Publishing"));
       return UpdateControl.patchStatus(release).rescheduleAfter(Duration.ofMillis(100));
     }
     try (ChannelBackend backend = backends.open(channel)) {
@@ -109,13 +109,14 @@ public final class ReleaseReconciler implements Reconciler<Release> {
   public ErrorStatusUpdateControl<Release> updateErrorStatus(Release release, Context<Release> context, Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     long generation = release.getMetadata().getGeneration();
-    release.setStatus(status(release.getStatus(), ReleaseStatus.FAILED, null, null, message, generation, false, "PublishFailed"));
+    release.setStatus(status(release.getStatus(), ReleaseStatus.FAILED, message, generation, false, "PublishFailed"));
     events.record(release, EventRecorder.WARNING, "PublishFailed", message);
     return ErrorStatusUpdateControl.patchStatus(release);
   }
 
-  private ReleaseStatus status(ReleaseStatus old, String phase, String url, String sha, String message, long generation, boolean ok, String reason) {
-    return new ReleaseStatus(phase, null, url, sha, null, null, null, message, generation,
+  /** A status that is not (yet) Published: no manifest to report. */
+  private ReleaseStatus status(ReleaseStatus old, String phase, String message, long generation, boolean ok, String reason) {
+    return new ReleaseStatus(phase, null, null, null, null, null, null, message, generation,
         Conditions.set(old == null ? null : old.conditions(), "Published", ok, reason, message, generation, clock.instant()));
   }
 
