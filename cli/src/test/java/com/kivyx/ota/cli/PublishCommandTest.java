@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kivyx.ota.store.Sha256;
 import com.kivyx.ota.testing.S3TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,9 +34,13 @@ class PublishCommandTest {
   }
 
   private Path bundle(String name, long seed) throws Exception {
+    return Files.write(dir.resolve(name), bundleBytes(seed));
+  }
+
+  private static byte[] bundleBytes(long seed) {
     byte[] data = new byte[20_000];
     new Random(seed).nextBytes(data);
-    return Files.write(dir.resolve(name), data);
+    return data;
   }
 
   private String[] args(List<String> storeArgs, String... rest) {
@@ -95,13 +100,12 @@ class PublishCommandTest {
   void roundTripOnADirectoryStore() throws Exception {
     Path store = dir.resolve("store");
     roundTrip(List.of("--store", store.toString()));
-    // Tampering with any stored blob makes verify fail and name it.
-    try (Stream<Path> files = Files.walk(store.resolve("apps/com.kivyx.cli/blobs"))) {
-      Path blob = files.filter(Files::isRegularFile).findFirst().orElseThrow();
-      byte[] bytes = Files.readAllBytes(blob);
-      bytes[bytes.length / 2] ^= 1;
-      Files.write(blob, bytes);
-    }
+    // Tampering with a blob the channel still offers (release 1.0.0-1's bundle; 1.0.1-2 was
+    // revoked) makes verify fail and name it.
+    Path blob = store.resolve("apps/com.kivyx.cli/blobs/sha256/" + Sha256.hex(bundleBytes(1)));
+    byte[] bytes = Files.readAllBytes(blob);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(blob, bytes);
     assertThat(run("verify", "--store", store.toString(), "--app", "com.kivyx.cli", "--platform", "ios", "--channel", "beta",
         "--pubkey", dir.resolve("keys/ci-v1.pub.pem").toString())).isEqualTo(1);
     assertThat(err.toString()).contains("SHA-256").contains("problem(s)");
