@@ -14,13 +14,11 @@ final class AwsEnvironment {
     return AwsClientSettings.defaults(endpoint, region(forWhat), DefaultCredentialsProvider.builder().build());
   }
 
-  /** From the environment only: probing instance metadata would stall off AWS. */
+  /** The environment, then the {@code aws.region} system property. */
   private static Region region(String forWhat) {
-    for (String variable : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
-      String value = System.getenv(variable);
-      if (value != null && !value.isBlank()) {
-        return Region.of(value.trim());
-      }
+    Optional<Region> fromEnvironment = AwsClientSettings.regionFrom(System.getenv());
+    if (fromEnvironment.isPresent()) {
+      return fromEnvironment.get();
     }
     String property = System.getProperty("aws.region");
     if (property != null && !property.isBlank()) {

@@ -27,6 +27,20 @@ public record AwsClientSettings(
     return new AwsClientSettings(endpoint, region, credentials, 6, Duration.ofMillis(100), Duration.ofSeconds(20));
   }
 
+  /**
+   * The region named by {@code AWS_REGION} or {@code AWS_DEFAULT_REGION}. Only the environment
+   * is read: the SDK's own chain would probe instance metadata, which stalls off AWS.
+   */
+  public static Optional<Region> regionFrom(java.util.Map<String, String> environment) {
+    for (String variable : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+      String value = environment.get(variable);
+      if (value != null && !value.isBlank()) {
+        return Optional.of(Region.of(value.trim()));
+      }
+    }
+    return Optional.empty();
+  }
+
   public SdkHttpClient httpClient() {
     return UrlConnectionHttpClient.builder()
         .connectionTimeout(Duration.ofSeconds(5))

@@ -53,15 +53,15 @@ public final class DeltaDecoder {
     Objects.requireNonNull(patch, "patch");
     try (PayloadReader in = new PayloadReader(patch)) {
       Header h = in.header();
-      if (h.oldSize() != oldData.length
-          || !MessageDigest.isEqual(h.oldSha256(), Kvxd1.sha256(oldData))) {
+      byte[] oldSha256 = Kvxd1.sha256(oldData);
+      if (h.oldSize() != oldData.length || !MessageDigest.isEqual(h.oldSha256(), oldSha256)) {
         throw new DeltaMismatchException(
             "patch was made for another old file (sha256 "
                 + h.oldSha256Hex()
                 + ", "
                 + h.oldSize()
                 + " bytes), but the old file given has sha256 "
-                + Kvxd1.hex(Kvxd1.sha256(oldData))
+                + Kvxd1.hex(oldSha256)
                 + " ("
                 + oldData.length
                 + " bytes); use the full bundle instead");

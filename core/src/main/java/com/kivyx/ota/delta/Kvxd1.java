@@ -41,10 +41,6 @@ final class Kvxd1 {
   }
 
   static String hex(byte[] bytes) {
-    StringBuilder sb = new StringBuilder(bytes.length * 2);
-    for (byte b : bytes) {
-      sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-    }
-    return sb.toString();
+    return java.util.HexFormat.of().formatHex(bytes);
   }
 }

@@ -131,7 +131,9 @@ public final class S3Store implements ArtifactStore {
       if (existing.isEmpty()) {
         throw unreachable(e);
       }
-      requireSameContent(key, sha256);
+      if (!Sha256.hex(existing.get().bytes()).equals(sha256)) {
+        throw mismatch(key, sha256);
+      }
     }
   }
 
@@ -223,7 +225,11 @@ public final class S3Store implements ArtifactStore {
     if (existing.isPresent() && Sha256.hex(existing.get().bytes()).equals(sha256)) {
       return;
     }
-    throw new BlobMismatchException(
+    throw mismatch(key, sha256);
+  }
+
+  private BlobMismatchException mismatch(String key, String sha256) {
+    return new BlobMismatchException(
         describe() + key + " already exists with other content than SHA-256 " + sha256
             + "; immutable objects never change, so the bucket may be damaged");
   }

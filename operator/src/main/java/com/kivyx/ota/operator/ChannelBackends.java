@@ -116,13 +116,7 @@ class ChannelBackends {
     if (configured != null && !configured.isBlank()) {
       return Region.of(configured);
     }
-    for (String variable : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
-      String value = environment.get(variable);
-      if (value != null && !value.isBlank()) {
-        return Region.of(value);
-      }
-    }
-    throw new ChannelConfigException("no AWS region: set " + field + " on the Channel or AWS_REGION on the operator");
+    return AwsClientSettings.regionFrom(environment).orElseThrow(() -> new ChannelConfigException("no AWS region: set " + field + " on the Channel or AWS_REGION on the operator"));
   }
 
   /** For s3:// release sources of a channel whose store is not S3: built on first use only. */
