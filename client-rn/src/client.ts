@@ -666,9 +666,14 @@ class Client implements OtaClient {
       try {
         const patch = await this.downloadVerified(delta, `the delta from ${delta.fromSha256.slice(0, 12)}`);
         bytes += patch.length;
-        const out = applyKvxd1(old.bytes, patch, { maxNewSize: launch.size, oldSha256: old.sha256 });
-        if (out.length !== launch.size || sha256Hex(out) !== launch.sha256) {
-          throw new OtaError("DELTA_RESULT_MISMATCH", "the patched bundle does not match the launch asset's SHA-256");
+        // applyKvxd1 hashes its result once and refuses anything but the signed launch asset.
+        const out = applyKvxd1(old.bytes, patch, {
+          maxNewSize: launch.size,
+          oldSha256: old.sha256,
+          expectedNewSha256: launch.sha256,
+        });
+        if (out.length !== launch.size) {
+          throw new OtaError("DELTA_RESULT_MISMATCH", "the patched bundle does not have the launch asset's size");
         }
         launchBytes = out;
         usedDelta = true;

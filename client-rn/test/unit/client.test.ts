@@ -104,6 +104,24 @@ test("a corrupt delta falls back to the full bundle", async () => {
   assert.ok(equalBytes(ports.storage.files.get("releases/r2/index.bundle")!, NEW));
 });
 
+test("a signed delta that makes another file than the launch asset is not used", async () => {
+  const { clock, ports, store, client } = setup();
+  store.publish({ releaseId: "r1", versionCode: 1, bundle: OLD });
+  store.serve(ports.http, CDN, store.index(clock.ms));
+  await client().checkAndApply();
+  await client().ensureHealthyOrRollback();
+  await client().markHealthy();
+  // The patch is intact and made for OLD, but it makes NEW while the release ships OTHER.
+  const other = utf8Encode("0123456789abcdefghiJ0123456789abcdXefghij?");
+  store.publish({ releaseId: "r2", versionCode: 2, bundle: other, deltas: [{ from: OLD, patch: PATCH }] });
+  store.serve(ports.http, CDN, store.index(clock.ms));
+  const r = await client().checkAndApply();
+  assert.equal(r.status, "updated", r.error);
+  assert.equal(r.usedDelta, false);
+  assert.match(r.deltaError ?? "", /not the expected/);
+  assert.ok(equalBytes(ports.storage.files.get("releases/r2/index.bundle")!, other));
+});
+
 test("a tampered blob is refused and nothing becomes active", async () => {
   const { clock, ports, store, client } = setup();
   store.publish({ releaseId: "r1", versionCode: 1, bundle: OLD });
