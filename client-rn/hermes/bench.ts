@@ -96,11 +96,11 @@ async function main(): Promise<void> {
     },
   );
 
-  let digest = new Uint8Array(0);
+  let digest: Uint8Array = new Uint8Array(0);
   const sha = await median(runs, () => {
     digest = sha256(newBundle);
   });
-  let nobleDigest = new Uint8Array(0);
+  let nobleDigest: Uint8Array = new Uint8Array(0);
   const noble = await median(runs, () => {
     nobleDigest = nobleSha256(newBundle);
   });

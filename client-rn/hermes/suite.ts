@@ -9,8 +9,9 @@ import { CONTENT_TYPE_CHANNEL_INDEX, CONTENT_TYPE_RELEASE, CoseVerifier, verifyE
 import { createOtaClient, type OtaClientOptions } from "../src/client.js";
 import { bucket, decide } from "../src/decision.js";
 import { applyKvxd1 } from "../src/delta.js";
+import { type LifecycleEvent, type LifecycleOptions, type LifecycleState, fromV1, step, type StateV1 } from "../src/lifecycle.js";
 import { readChannelIndex, readReleaseManifest } from "../src/documents.js";
-import { Clock, FakeStore, TestSigner, memoryPorts } from "../test/support.js";
+import { Clock, FakeStore, TestSigner, canonicalJson, memoryPorts } from "../test/support.js";
 import { type HermesGlobals, type SuiteInput, outcome, report } from "./shared.js";
 
 const input = (globalThis as HermesGlobals).__kivyxInput as SuiteInput;
@@ -69,6 +70,30 @@ function coseWg(): void {
   for (const [name, cborHex] of Object.entries(input.coseWg)) {
     const verifier = new CoseVerifier({ "11": fromHex(Object.values(input.documents.keys)[0]!) });
     results[`cose-wg/${name}`] = outcome(() => verifier.verify(fromHex(cborHex), CONTENT_TYPE_RELEASE));
+  }
+}
+
+function lifecycle(): void {
+  const v = input.lifecycle as {
+    options: LifecycleOptions;
+    cases: { name: string; state: LifecycleState; steps: { event: LifecycleEvent; state: unknown; effects: unknown }[] }[];
+    fromV1: { name: string; v1: StateV1; v2: unknown }[];
+  };
+  for (const c of v.cases) {
+    let state = c.state;
+    c.steps.forEach((s, i) => {
+      const r = step(state, s.event, v.options);
+      // Key order is part of neither format, so compare canonical JSON.
+      const got = canonicalJson(r);
+      results[`lifecycle/${c.name}/${i}`] = got;
+      expect(got === canonicalJson({ state: s.state, effects: s.effects }), `lifecycle.json ${c.name} step ${i}: ${got}`);
+      state = r.state;
+    });
+  }
+  for (const c of v.fromV1) {
+    const got = canonicalJson(fromV1(c.v1));
+    results[`lifecycle/fromV1/${c.name}`] = got;
+    expect(got === canonicalJson(c.v2), `lifecycle.json fromV1 ${c.name}: ${got}`);
   }
 }
 
@@ -165,6 +190,7 @@ async function main(): Promise<void> {
     ["decisions", decisions],
     ["wycheproof", wycheproof],
     ["cose-wg", coseWg],
+    ["lifecycle", lifecycle],
     ["corpus", corpusDeltas],
     ["client", clientFlow],
   ];

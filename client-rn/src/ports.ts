@@ -68,6 +68,17 @@ export interface BundlePort {
   restart(): Promise<void>;
   /** The embedded bundle's bytes, for deltas from the embedded bundle (optional). */
   readEmbeddedBundle?(): Promise<Uint8Array | null>;
+  /** What native decided at this start, before any JS ran (optional; README "Native glue"). */
+  launchReport?(): Promise<NativeLaunchReport>;
+  /** Forgets the report's `dropped` once the client has recorded it. */
+  clearLaunchReport?(): Promise<void>;
+}
+
+export interface NativeLaunchReport {
+  /** The app binary, e.g. "1.4.0 (140)" (versionName (versionCode) / CFBundleShortVersionString (CFBundleVersion)). */
+  readonly binaryVersion: string | null;
+  /** A bundle native dropped at this start because its earlier starts never reached JS. */
+  readonly dropped: { readonly bundle: string | null; readonly reason: "crashedBeforeJs" } | null;
 }
 
 export interface Ports {

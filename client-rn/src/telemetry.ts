@@ -3,9 +3,13 @@
  * retried with backoff, never awaited by the app's own calls.
  */
 import { utf8Encode } from "./bytes.js";
+import type { RollbackReason } from "./lifecycle.js";
 import type { HttpPort, StoragePort } from "./ports.js";
 
 export type EventType = "downloaded" | "applied" | "healthy" | "crashed" | "rolledBack";
+
+/** A bounded code: why a release was rolled back, or that an app-store update reset the device. */
+export type EventReason = RollbackReason | "binaryChanged";
 
 export interface OtaEvent {
   type: EventType;
@@ -16,6 +20,7 @@ export interface OtaEvent {
   deviceId: string;
   time: string;
   detail?: string;
+  reason?: EventReason;
 }
 
 export interface TelemetryOptions {

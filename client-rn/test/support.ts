@@ -3,7 +3,7 @@ import { p256 } from "../src/p256.js";
 import { sha256Hex, toHex, utf8DecodeStrict, utf8Encode } from "../src/bytes.js";
 import { CborWriter } from "../src/cbor.js";
 import { CONTENT_TYPE_CHANNEL_INDEX, CONTENT_TYPE_RELEASE, toBeSigned } from "../src/cose.js";
-import type { BundlePort, HttpPort, HttpResponse, Ports, StoragePort } from "../src/ports.js";
+import type { BundlePort, HttpPort, HttpResponse, NativeLaunchReport, Ports, StoragePort } from "../src/ports.js";
 import { HttpTooLargeError } from "../src/ports.js";
 
 export function canonicalJson(v: unknown): string {
@@ -138,6 +138,14 @@ export class MemoryStorage implements StoragePort {
 export class FakeBundle implements BundlePort {
   active: string | null = null;
   restarts = 0;
+  /** What the native side reports at the next start (as KivyxOta.kt/.swift would). */
+  native: NativeLaunchReport = { binaryVersion: null, dropped: null };
+  async launchReport() {
+    return this.native;
+  }
+  async clearLaunchReport() {
+    this.native = { ...this.native, dropped: null };
+  }
   async activeBundlePath() {
     return this.active;
   }
