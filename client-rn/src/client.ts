@@ -617,6 +617,36 @@ class Client implements OtaClient {
     return body;
   }
 
+  /**
+   * Puts a signed blob at `path`: natively streamed, capped and hashed when the port can (no
+   * bundle bytes in JS), else downloaded and hashed here. Returns the bytes downloaded.
+   */
+  private async fetchToFile(asset: { url: string; size: number; sha256: string }, path: string, what: string): Promise<number> {
+    const http = this.ports.http;
+    const storage = this.ports.storage;
+    if (http.downloadToFile === undefined) {
+      const body = await this.downloadVerified(asset, what);
+      await storage.writeFile(path, body);
+      return body.length;
+    }
+    const url = this.blobBase() + asset.url;
+    let r;
+    try {
+      r = await http.downloadToFile.call(http, url, storage.resolve(path), { maxBytes: asset.size });
+    } catch (e) {
+      if (e instanceof HttpTooLargeError) {
+        throw new OtaError("TOO_LARGE", `${asset.url} is larger than its signed size of ${asset.size} bytes`);
+      }
+      throw e;
+    }
+    if (r.status !== 200) throw new OtaError("HTTP_STATUS", `GET ${url} answered HTTP ${r.status}`);
+    if (r.size !== asset.size || r.sha256 !== asset.sha256) {
+      await storage.remove(path);
+      throw new OtaError("HASH_MISMATCH", `${what} does not match its signed SHA-256 and size`);
+    }
+    return r.size;
+  }
+
   private async currentLaunchBytes(s: PersistedState): Promise<{ bytes: Uint8Array; sha256: string } | null> {
     const running = nextRelease(s.lifecycle);
     if (running !== null) {
@@ -667,16 +697,15 @@ class Client implements OtaClient {
       }
     }
     if (launchBytes === null) {
-      launchBytes = await this.downloadVerified(launch, "the launch asset");
-      bytes += launchBytes.length;
+      bytes += await this.fetchToFile(launch, `${staging}/${launch.path}`, "the launch asset");
+    } else {
+      await storage.writeFile(`${staging}/${launch.path}`, launchBytes);
     }
-    await storage.writeFile(`${staging}/${launch.path}`, launchBytes);
     for (const asset of manifest.assets) {
       if (asset.size > maxBundle) throw new OtaError("TOO_LARGE", `${asset.path} is over ${maxBundle} bytes`);
       const reused = await this.reuseAsset(s, asset);
-      const data = reused ?? (await this.downloadVerified(asset, asset.path));
-      if (reused === null) bytes += data.length;
-      await storage.writeFile(`${staging}/${asset.path}`, data);
+      if (reused === null) bytes += await this.fetchToFile(asset, `${staging}/${asset.path}`, asset.path);
+      else await storage.writeFile(`${staging}/${asset.path}`, reused);
     }
     await storage.remove(finalDir);
     await storage.rename(staging, finalDir);
@@ -700,8 +729,13 @@ class Client implements OtaClient {
     const running = runningRelease(s.lifecycle);
     if (running === null) return null;
     try {
-      const data = await this.ports.storage.readFile(`${running.dir}/${asset.path}`);
-      if (data !== null && data.length === asset.size && sha256Hex(data) === asset.sha256) return data;
+      const path = `${running.dir}/${asset.path}`;
+      const storage = this.ports.storage;
+      if (storage.sha256File !== undefined && (await storage.sha256File.call(storage, path)) !== asset.sha256) return null;
+      const data = await storage.readFile(path);
+      if (data === null || data.length !== asset.size) return null;
+      // Hashed here only when no native hash said so already.
+      if (storage.sha256File !== undefined || sha256Hex(data) === asset.sha256) return data;
     } catch {
       // download it instead
     }

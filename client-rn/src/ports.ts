@@ -18,8 +18,22 @@ export interface HttpGetOptions {
   readonly timeoutMs?: number;
 }
 
+/** What a native download reports: the file is written only for a 200 within the cap. */
+export interface DownloadResult {
+  readonly status: number;
+  readonly size?: number;
+  /** SHA-256 (hex) of the bytes written, hashed while they streamed. */
+  readonly sha256?: string;
+}
+
 export interface HttpPort {
   get(url: string, options: HttpGetOptions): Promise<HttpResponse>;
+  /**
+   * Optional: GET `url` straight into the file `absPath` (atomically), hashing while it streams
+   * and throwing HttpTooLargeError as soon as more than `maxBytes` arrive. Bundles then never
+   * cross into JS; the client still compares size and hash with the signed ones.
+   */
+  downloadToFile?(url: string, absPath: string, options: { readonly maxBytes: number }): Promise<DownloadResult>;
   post(
     url: string,
     body: Uint8Array,
@@ -56,6 +70,8 @@ export interface StoragePort {
   exists(path: string): Promise<boolean>;
   list(dir: string): Promise<string[]>;
   resolve(path: string): string;
+  /** Optional: SHA-256 (hex) of a file, computed natively; null when it does not exist. */
+  sha256File?(path: string): Promise<string | null>;
 }
 
 /** What the native side loads at launch. */

@@ -412,3 +412,29 @@ test("state written by version 0.1 (v1 JSON) is read by the new code", async () 
   assert.equal((await client().checkAndApply()).status, "upToDate");
   assert.equal(JSON.parse((await ports.storage.getItem("kivyx-ota/state"))!).v, 2);
 });
+
+test("with a native download port, a tampered bundle is refused and leaves nothing behind", async () => {
+  const { clock, ports, store, client } = setup();
+  store.publish({ releaseId: "r1", versionCode: 1, bundle: OLD });
+  store.serve(ports.http, CDN, store.index(clock.ms));
+  const launchUrl = [...ports.http.routes.keys()].find((u) => u.endsWith(sha256Hex(OLD)))!;
+  ports.http.routes.set(launchUrl, { body: NEW.subarray(0, OLD.length) }); // same size, other bytes
+  const downloads: string[] = [];
+  const http = Object.assign(ports.http, {
+    // What the native module does: stream to the file, hash, report (here from the fake CDN).
+    async downloadToFile(url: string, absPath: string, o: { maxBytes: number }) {
+      downloads.push(url);
+      const r = await ports.http.get(url, { maxBytes: o.maxBytes });
+      const path = absPath.replace("/data/ota/", "");
+      await ports.storage.writeFile(path, r.body);
+      return { status: r.status, size: r.body.length, sha256: sha256Hex(r.body) };
+    },
+  });
+  void http;
+  const r = await client().checkAndApply();
+  assert.equal(r.status, "failed");
+  assert.match(r.error ?? "", /does not match its signed SHA-256/);
+  assert.deepEqual(downloads, [launchUrl]);
+  assert.equal(ports.bundle.active, null);
+  assert.ok(![...ports.storage.files.keys()].some((k) => k.endsWith("index.bundle")), "the bad file is removed");
+});

@@ -12,6 +12,7 @@ import {
   readState,
   step,
 } from "../../src/lifecycle.js";
+import { type NativeRecord, nativeStartup } from "../native-startup.js";
 import { VECTORS_DIR } from "../paths.js";
 
 interface Vectors {
@@ -59,3 +60,16 @@ test("unreadable or unknown state JSON starts over from the embedded bundle", ()
     assert.deepEqual(readState(raw).lifecycle, { kind: "embedded" }, String(raw));
   }
 });
+
+interface NativeVectors {
+  maxUnconfirmed: number;
+  cases: { name: string; record: NativeRecord | null; binaryVersion: string; files: string[]; next: NativeRecord; loads: string | null }[];
+}
+const native = (vectors as unknown as { nativeStartup: NativeVectors }).nativeStartup;
+
+for (const c of native.cases) {
+  test(`lifecycle.json nativeStartup: ${c.name}`, () => {
+    const got = nativeStartup(c.record, c.binaryVersion, (p) => c.files.includes(p), native.maxUnconfirmed);
+    assert.deepEqual(got, { next: c.next, loads: c.loads });
+  });
+}
