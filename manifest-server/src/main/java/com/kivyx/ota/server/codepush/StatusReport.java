@@ -28,6 +28,7 @@ record StatusReport(String deploymentKey, Optional<String> label, Optional<Strin
                   .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(4).maxStringLength(4096).build())
                   .build())
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   static StatusReport deploy(byte[] body) throws CodePushRequestException {
