@@ -1,5 +1,6 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.rollout.Decision;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Set;
  * @param knownReleases releases ever seen on this channel by this process (event counters' label values)
  */
 public record ChannelSnapshot(
-    ChannelKey key,
+    ChannelId key,
     ChannelIndex index,
     byte[] indexCose,
     String indexEtag,

@@ -1,12 +1,15 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.format.ChannelId;
+import com.kivyx.ota.verify.DocumentRejectedException;
+
 /** What a channel source reports as it works; the server turns it into metrics. */
 public interface SourceListener {
   SourceListener NONE = new SourceListener() {};
 
-  default void accepted(ChannelKey key, long version) {}
+  default void accepted(ChannelId key, long version) {}
 
-  default void rejected(ChannelKey key, IndexRejectedException.Reason reason) {}
+  default void rejected(ChannelId key, DocumentRejectedException.Reason reason) {}
 
   default void failed() {}
 
@@ -17,14 +20,14 @@ public interface SourceListener {
     SourceListener[] copy = listeners.clone();
     return new SourceListener() {
       @Override
-      public void accepted(ChannelKey key, long version) {
+      public void accepted(ChannelId key, long version) {
         for (SourceListener l : copy) {
           l.accepted(key, version);
         }
       }
 
       @Override
-      public void rejected(ChannelKey key, IndexRejectedException.Reason reason) {
+      public void rejected(ChannelId key, DocumentRejectedException.Reason reason) {
         for (SourceListener l : copy) {
           l.rejected(key, reason);
         }

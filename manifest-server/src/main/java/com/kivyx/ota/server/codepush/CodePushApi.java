@@ -1,6 +1,6 @@
 package com.kivyx.ota.server.codepush;
 
-import com.kivyx.ota.server.ChannelKey;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.server.ChannelSnapshot;
 import com.kivyx.ota.server.ChannelSource;
 import com.kivyx.ota.server.DeviceRoutes;
@@ -92,7 +92,7 @@ public final class CodePushApi implements DeviceRoutes {
 
   private void updateCheck(HttpServerRequest req) throws CodePushRequestException {
     UpdateCheckQuery query = UpdateCheckQuery.parse(req.params());
-    ChannelKey key = channelKey(query.deploymentKey());
+    ChannelId key = channelKey(query.deploymentKey());
     Optional<CodePushChannel> channel = views.channel(key);
     Buffer body;
     if (channel.isPresent()) {
@@ -105,7 +105,7 @@ public final class CodePushApi implements DeviceRoutes {
     req.response().setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, JSON).putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE).end(body);
   }
 
-  private ChannelKey channelKey(String deploymentKey) throws CodePushRequestException {
+  private ChannelId channelKey(String deploymentKey) throws CodePushRequestException {
     return settings.deployments().channel(deploymentKey)
         .orElseThrow(() -> new CodePushRequestException(
             404, "unknown_deployment_key",
@@ -169,7 +169,7 @@ public final class CodePushApi implements DeviceRoutes {
   }
 
   /** Into the same device-event counters as /v1/events; label values only from the snapshot. */
-  private void count(StatusReport report, ChannelKey key) {
+  private void count(StatusReport report, ChannelId key) {
     if (report.type().isEmpty()) {
       return;
     }

@@ -6,7 +6,7 @@ import com.kivyx.ota.format.CodePushPackageRef;
 import com.kivyx.ota.format.Documents;
 import com.kivyx.ota.format.InvalidDocumentException;
 import com.kivyx.ota.format.ReleaseManifest;
-import com.kivyx.ota.server.ChannelKey;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.server.ChannelSnapshot;
 import com.kivyx.ota.server.Snapshot;
 import com.kivyx.ota.server.SourceListener;
@@ -37,29 +37,29 @@ public final class CodePushViews implements SourceListener {
     Optional<byte[]> read(String url);
   }
 
-  private final Set<ChannelKey> channels;
+  private final Set<ChannelId> channels;
   private final BlobReader blobs;
   private final Documents documents = new Documents();
-  private final AtomicReference<Map<ChannelKey, CodePushChannel>> current = new AtomicReference<>(Map.of());
+  private final AtomicReference<Map<ChannelId, CodePushChannel>> current = new AtomicReference<>(Map.of());
   /** Outcome per manifest SHA-256 (manifests never change): an offer, or none for a release without a good package. */
   private Map<String, Optional<Offer>> checked = new HashMap<>();
 
-  public CodePushViews(Set<ChannelKey> channels, BlobReader blobs) {
+  public CodePushViews(Set<ChannelId> channels, BlobReader blobs) {
     this.channels = Set.copyOf(channels);
     this.blobs = blobs;
   }
 
   /** The view of a channel, or empty while it is not served. */
-  public Optional<CodePushChannel> channel(ChannelKey key) {
+  public Optional<CodePushChannel> channel(ChannelId key) {
     return Optional.ofNullable(current.get().get(key));
   }
 
   @Override
   public synchronized void swapped(Snapshot snapshot) {
-    Map<ChannelKey, CodePushChannel> before = current.get();
-    Map<ChannelKey, CodePushChannel> next = new HashMap<>();
+    Map<ChannelId, CodePushChannel> before = current.get();
+    Map<ChannelId, CodePushChannel> next = new HashMap<>();
     Map<String, Optional<Offer>> stillUsed = new HashMap<>();
-    for (ChannelKey key : channels) {
+    for (ChannelId key : channels) {
       Optional<ChannelSnapshot> channel = snapshot.channel(key);
       if (channel.isEmpty()) {
         continue;
@@ -81,7 +81,7 @@ public final class CodePushViews implements SourceListener {
   }
 
   /** @return the offer, none for a release without a usable package, or null to look again next time */
-  private Optional<Offer> check(ChannelKey key, ChannelRelease entry, ChannelSnapshot channel) {
+  private Optional<Offer> check(ChannelId key, ChannelRelease entry, ChannelSnapshot channel) {
     ReleaseManifest manifest;
     try {
       manifest = documents.readReleaseManifest(CoseSign1.payloadOfAuthenticated(channel.manifests().get(entry.manifest().sha256())));

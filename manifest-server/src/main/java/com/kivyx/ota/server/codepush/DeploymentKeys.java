@@ -1,6 +1,6 @@
 package com.kivyx.ota.server.codepush;
 
-import com.kivyx.ota.server.ChannelKey;
+import com.kivyx.ota.format.ChannelId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,9 +24,9 @@ public final class DeploymentKeys {
   /** What CodePush and its forks generate (base64url, ~40 characters), with room for others. */
   static final Pattern KEY = Pattern.compile("[A-Za-z0-9._~+/=-]{8,256}");
 
-  private final Map<String, ChannelKey> channels;
+  private final Map<String, ChannelId> channels;
 
-  private DeploymentKeys(Map<String, ChannelKey> channels) {
+  private DeploymentKeys(Map<String, ChannelId> channels) {
     this.channels = Map.copyOf(channels);
   }
 
@@ -39,7 +39,7 @@ public final class DeploymentKeys {
    * @throws IllegalArgumentException naming the bad spec by position, never by its key
    */
   public static DeploymentKeys parse(List<String> specs) {
-    Map<String, ChannelKey> channels = new HashMap<>();
+    Map<String, ChannelId> channels = new HashMap<>();
     for (int i = 0; i < specs.size(); i++) {
       add(channels, specs.get(i), "deployment #" + (i + 1));
     }
@@ -48,7 +48,7 @@ public final class DeploymentKeys {
 
   /** One {@code KEY=APP/PLATFORM/CHANNEL} per line; blank lines and lines starting with {@code #} are skipped. */
   public static DeploymentKeys read(Path file) throws IOException {
-    Map<String, ChannelKey> channels = new HashMap<>();
+    Map<String, ChannelId> channels = new HashMap<>();
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
@@ -61,9 +61,9 @@ public final class DeploymentKeys {
 
   /** Both sets; a key in both must name the same channel. */
   public DeploymentKeys and(DeploymentKeys other) {
-    Map<String, ChannelKey> merged = new HashMap<>(channels);
-    for (Map.Entry<String, ChannelKey> e : other.channels.entrySet()) {
-      ChannelKey before = merged.putIfAbsent(e.getKey(), e.getValue());
+    Map<String, ChannelId> merged = new HashMap<>(channels);
+    for (Map.Entry<String, ChannelId> e : other.channels.entrySet()) {
+      ChannelId before = merged.putIfAbsent(e.getKey(), e.getValue());
       if (before != null && !before.equals(e.getValue())) {
         throw new IllegalArgumentException("one deployment key is given for both " + before + " and " + e.getValue() + "; give each deployment its own key");
       }
@@ -71,7 +71,7 @@ public final class DeploymentKeys {
     return new DeploymentKeys(merged);
   }
 
-  private static void add(Map<String, ChannelKey> channels, String spec, String where) {
+  private static void add(Map<String, ChannelId> channels, String spec, String where) {
     int eq = spec.lastIndexOf('=');
     // a key may end in base64 padding: the channel part never holds '='
     while (eq > 0 && eq == spec.length() - 1) {
@@ -85,22 +85,22 @@ public final class DeploymentKeys {
     if (!KEY.matcher(key).matches()) {
       throw new IllegalArgumentException(where + ": a deployment key is 8-256 letters, digits or . _ ~ + / = -");
     }
-    Optional<ChannelKey> channel = parts.length == 3 ? ChannelKey.parse(parts[0], parts[1], parts[2]) : Optional.empty();
+    Optional<ChannelId> channel = parts.length == 3 ? ChannelId.parse(parts[0], parts[1], parts[2]) : Optional.empty();
     if (channel.isEmpty()) {
       throw new IllegalArgumentException(where + ": '" + spec.substring(eq + 1) + "' is not APP/PLATFORM/CHANNEL (platform ios or android)");
     }
-    ChannelKey before = channels.putIfAbsent(key, channel.get());
+    ChannelId before = channels.putIfAbsent(key, channel.get());
     if (before != null && !before.equals(channel.get())) {
       throw new IllegalArgumentException(where + ": its key already stands for " + before + "; give each deployment its own key");
     }
   }
 
-  public Optional<ChannelKey> channel(String key) {
+  public Optional<ChannelId> channel(String key) {
     return Optional.ofNullable(channels.get(key));
   }
 
   /** The channels some key stands for. */
-  public Set<ChannelKey> channels() {
+  public Set<ChannelId> channels() {
     return new HashSet<>(channels.values());
   }
 
@@ -115,7 +115,7 @@ public final class DeploymentKeys {
   /** For messages: the channels, never the keys. */
   @Override
   public String toString() {
-    Collection<ChannelKey> values = new ArrayList<>(channels.values());
+    Collection<ChannelId> values = new ArrayList<>(channels.values());
     return channels.size() + " CodePush deployment(s) for " + values;
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.kivyx.ota.format.Platform;
-import com.kivyx.ota.server.ChannelKey;
+import com.kivyx.ota.format.ChannelId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,8 +21,8 @@ class DeploymentKeysTest {
     Path file = dir.resolve("keys.txt");
     Files.writeString(file, "# staging\n\n  stagingKey12345=com.example.app/android/staging  \n");
     DeploymentKeys all = flags.and(DeploymentKeys.read(file));
-    assertThat(all.channel("Ab3_dEf-9xYz/+Q==")).contains(new ChannelKey("com.example.app", Platform.IOS, "production"));
-    assertThat(all.channel("stagingKey12345")).contains(new ChannelKey("com.example.app", Platform.ANDROID, "staging"));
+    assertThat(all.channel("Ab3_dEf-9xYz/+Q==")).contains(new ChannelId("com.example.app", Platform.IOS, "production"));
+    assertThat(all.channel("stagingKey12345")).contains(new ChannelId("com.example.app", Platform.ANDROID, "staging"));
     assertThat(all.channel("unknownKey123")).isEqualTo(Optional.empty());
     assertThat(all.toString()).doesNotContain("Ab3_dEf").doesNotContain("stagingKey").contains("com.example.app/ios/production");
   }

@@ -9,7 +9,7 @@ import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.CodePushPackageRef;
 import com.kivyx.ota.format.Platform;
 import com.kivyx.ota.rollout.Buckets;
-import com.kivyx.ota.server.ChannelKey;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.server.ChannelSnapshot;
 import com.kivyx.ota.testing.SampleDocuments;
 import io.vertx.core.MultiMap;
@@ -34,7 +34,7 @@ class UpdateCheckTest {
   private static CodePushChannel channel(List<ChannelRelease> releases, List<String> revoked, Set<String> withoutPackage) {
     ChannelIndex index = SampleDocuments.index(5, 0, releases, revoked);
     ChannelSnapshot snapshot =
-        new ChannelSnapshot(new ChannelKey(SampleDocuments.APP, Platform.IOS, "production"), index, new byte[0], "\"x\"", null, Map.of(), Map.of(), Set.of());
+        new ChannelSnapshot(new ChannelId(SampleDocuments.APP, Platform.IOS, "production"), index, new byte[0], "\"x\"", null, Map.of(), Map.of(), Set.of());
     Map<String, Offer> offers = new HashMap<>();
     for (ChannelRelease r : releases) {
       if (!withoutPackage.contains(r.releaseId())) {
