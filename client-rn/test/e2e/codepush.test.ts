@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { ChildProcess, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync, verify } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -33,6 +33,10 @@ const KEY_C = "cpKeyC-ios-tampered-Qz3dF6gH";
 const APP_A = "com.kivyx.cp.a";
 const APP_B = "com.kivyx.cp.b";
 const APP_C = "com.kivyx.cp.c";
+const KEY_D = "cpKeyD-ios-signed-Wm8bT2cV";
+const APP_D = "com.kivyx.cp.d";
+/** The code-signing key pair of app D: the app would pin the public half as CodePushPublicKey. */
+const signing = generateKeyPairSync("rsa", { modulusLength: 2048 });
 
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -88,7 +92,8 @@ async function start(): Promise<void> {
   bytes[middle] = (bytes[middle] ?? 0) ^ 0x01;
   writeFileSync(blob, bytes);
   const deployments = resolve(work, "deployments.txt");
-  writeFileSync(deployments, `# CodePush deployments\n${KEY_B}=${APP_B}/android/production\n\n${KEY_C}=${APP_C}/ios/production\n`);
+  writeFileSync(deployments, `# CodePush deployments\n${KEY_B}=${APP_B}/android/production\n\n${KEY_C}=${APP_C}/ios/production\n${KEY_D}=${APP_D}/ios/production\n`);
+  writeFileSync(resolve(work, "signing.pem"), signing.privateKey.export({ type: "pkcs8", format: "pem" }));
   const port = await freePort();
   base = `http://127.0.0.1:${port}/`;
   server = spawn(
@@ -425,10 +430,32 @@ test("bad input is refused with a 4xx the SDK reports as an error", async () => 
   assert.equal((await fetch(`${base}v0.1/public/codepush/nothing`)).status, 404);
 });
 
+test("a signed package carries a JWT over its package hash that the pinned public key verifies", async () => {
+  await ready();
+  publish(APP_D, "ios", 1, ["--codepush-signing-key", resolve(work, "signing.pem")]);
+  await serverOffers(KEY_D, "r1");
+  const pkg = remote(await check(sdk(KEY_D, "dev-8"), { appVersion: "1.0.0" }));
+  const zip = Buffer.from(await (await fetch(pkg.downloadUrl)).arrayBuffer());
+  const dir = resolve(work, "unpacked-d");
+  const names = await unzip(zip, dir);
+  assert.ok(names.includes("CodePush/.codepushrelease"));
+  // CodePushUpdateUtils.verifyUpdateSignature: the JWT verifies, its contentHash is the folder's hash
+  const jwt = readFileSync(resolve(dir, "CodePush/.codepushrelease"), "ascii");
+  const [header, claims, signature] = jwt.split(".");
+  assert.ok(header !== undefined && claims !== undefined && signature !== undefined);
+  assert.deepEqual(JSON.parse(Buffer.from(header, "base64url").toString("utf8")), { alg: "RS256", typ: "JWT" });
+  const data = Buffer.from(`${header}.${claims}`, "ascii");
+  assert.ok(verify("RSA-SHA256", data, signing.publicKey, Buffer.from(signature, "base64url")));
+  assert.ok(!verify("RSA-SHA256", data, generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey, Buffer.from(signature, "base64url")));
+  const contentHash = (JSON.parse(Buffer.from(claims, "base64url").toString("utf8")) as { contentHash: string }).contentHash;
+  assert.equal(contentHash, pkg.packageHash);
+  assert.equal(folderHash(dir), pkg.packageHash);
+});
+
 test("deployment keys appear in no log line and no metric", async () => {
   await ready();
   const metrics = await (await fetch(`${base}metrics`)).text();
-  for (const key of [KEY_A, KEY_B, KEY_C]) {
+  for (const key of [KEY_A, KEY_B, KEY_C, KEY_D]) {
     assert.ok(!serverLog.includes(key), "a deployment key is in the server log");
     assert.ok(!metrics.includes(key), "a deployment key is in the metrics");
   }

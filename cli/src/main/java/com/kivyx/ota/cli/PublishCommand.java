@@ -1,6 +1,7 @@
 package com.kivyx.ota.cli;
 
 import com.kivyx.ota.codepush.CodePushOptions;
+import com.kivyx.ota.codepush.CodeSigning;
 import com.kivyx.ota.delta.DeltaBudget;
 import com.kivyx.ota.format.CanonicalJson;
 import com.kivyx.ota.format.ChannelRelease;
@@ -93,6 +94,10 @@ final class PublishCommand implements Callable<Integer> {
       description = "The bundle's file name in the CodePush package: the one the app loads (default: main.jsbundle on iOS, index.android.bundle on Android).")
   String codePushBundleName;
 
+  @Option(names = "--codepush-signing-key", paramLabel = "FILE",
+      description = "PKCS#8 PEM RSA key (2048+ bits) that signs the CodePush package (.codepushrelease), for apps with a CodePushPublicKey.")
+  Path codePushSigningKey;
+
   @Override
   public Integer call() throws IOException {
     ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr());
@@ -161,15 +166,24 @@ final class PublishCommand implements Callable<Integer> {
 
   private Optional<CodePushOptions> codePushOptions() {
     if (!codePush) {
-      if (codePushBundleName != null) {
-        throw new Cli.UsageError("--codepush-bundle-name needs --codepush");
+      if (codePushBundleName != null || codePushSigningKey != null) {
+        throw new Cli.UsageError((codePushBundleName != null ? "--codepush-bundle-name" : "--codepush-signing-key") + " needs --codepush");
       }
       return Optional.empty();
     }
+    CodePushOptions options;
     try {
-      return Optional.of(codePushBundleName == null ? CodePushOptions.defaults(channel.platform) : new CodePushOptions(codePushBundleName));
+      options = codePushBundleName == null ? CodePushOptions.defaults(channel.platform) : new CodePushOptions(codePushBundleName);
     } catch (IllegalArgumentException e) {
       throw new Cli.UsageError("--codepush-bundle-name: " + e.getMessage());
+    }
+    if (codePushSigningKey == null) {
+      return Optional.of(options);
+    }
+    try {
+      return Optional.of(options.withSigningKey(CodeSigning.readKey(codePushSigningKey)));
+    } catch (IllegalArgumentException | IOException e) {
+      throw new Cli.UsageError("--codepush-signing-key: " + e.getMessage());
     }
   }
 

@@ -1,7 +1,20 @@
 package com.kivyx.ota.codepush;
 
-/** Asks the publisher to package a release for react-native-code-push clients too. */
-public record CodePushOptions(String bundleFileName) {
+/**
+ * Asks the publisher to package a release for react-native-code-push clients too.
+ *
+ * @param signingKey signs the package ({@code CodePush/.codepushrelease}) for apps that pin a
+ *     {@code CodePushPublicKey}
+ */
+public record CodePushOptions(String bundleFileName, java.util.Optional<java.security.interfaces.RSAPrivateKey> signingKey) {
+  public CodePushOptions(String bundleFileName) {
+    this(bundleFileName, java.util.Optional.empty());
+  }
+
+  public CodePushOptions withSigningKey(java.security.interfaces.RSAPrivateKey key) {
+    return new CodePushOptions(bundleFileName, java.util.Optional.of(key));
+  }
+
   public CodePushOptions {
     PackagePaths.check(bundleFileName);
     if (bundleFileName.contains("/")) {

@@ -42,6 +42,12 @@ public final class CodePushPackager {
    * @param assets the other files, at their paths relative to the bundle
    */
   public static BuiltPackage build(String bundleFileName, Path bundle, List<PackageFile> assets) {
+    return build(bundleFileName, bundle, assets, java.util.Optional.empty());
+  }
+
+  /** @param signingKey when present, {@code CodePush/.codepushrelease} holds the signed package hash ({@link CodeSigning}) */
+  public static BuiltPackage build(
+      String bundleFileName, Path bundle, List<PackageFile> assets, java.util.Optional<java.security.interfaces.RSAPrivateKey> signingKey) {
     if (bundleFileName.contains("/")) {
       throw new IllegalArgumentException("the CodePush bundle file name '" + bundleFileName + "' must be a plain file name");
     }
@@ -64,25 +70,33 @@ public final class CodePushPackager {
       }
     }
     Map<String, String> hashes = new TreeMap<>();
+    entries.forEach((name, file) -> hashes.put(name, Sha256.hex(file)));
+    String packageHash = PackageHash.of(hashes);
+    TreeMap<String, Object> all = new TreeMap<>(entries);
+    signingKey.ifPresent(
+        key -> all.put(PackagePaths.ROOT + PackagePaths.SIGNATURE_FILE, CodeSigning.jwt(packageHash, key).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     try {
       Path zip = Files.createTempFile("kivyx-codepush-", ".zip");
       try (OutputStream out = Files.newOutputStream(zip);
           ZipOutputStream zos = new ZipOutputStream(out)) {
         zos.setLevel(Deflater.BEST_COMPRESSION);
-        for (Map.Entry<String, Path> e : entries.entrySet()) {
+        for (Map.Entry<String, Object> e : all.entrySet()) {
           ZipEntry entry = new ZipEntry(e.getKey());
           entry.setTimeLocal(FIXED_TIME);
           entry.setMethod(ZipEntry.DEFLATED);
           zos.putNextEntry(entry);
-          Files.copy(e.getValue(), zos);
+          if (e.getValue() instanceof Path file) {
+            Files.copy(file, zos);
+          } else {
+            zos.write((byte[]) e.getValue());
+          }
           zos.closeEntry();
-          hashes.put(e.getKey(), Sha256.hex(e.getValue()));
         }
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(zip);
         throw e;
       }
-      return new BuiltPackage(zip, Sha256.hex(zip), Files.size(zip), PackageHash.of(hashes));
+      return new BuiltPackage(zip, Sha256.hex(zip), Files.size(zip), packageHash);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the CodePush package: " + e.getMessage(), e);
     }

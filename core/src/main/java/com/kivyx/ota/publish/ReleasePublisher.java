@@ -268,7 +268,7 @@ public final class ReleasePublisher {
     }
     CodePushPackager.BuiltPackage built;
     try {
-      built = CodePushPackager.build(options.bundleFileName(), launch.file(), files);
+      built = CodePushPackager.build(options.bundleFileName(), launch.file(), files, options.signingKey());
     } catch (IllegalArgumentException e) {
       throw new PublishException("cannot build the CodePush package of release " + request.releaseId() + ": " + e.getMessage());
     }
@@ -292,7 +292,10 @@ public final class ReleasePublisher {
     ObjectNode metadata = node.putObject("metadata");
     new TreeMap<>(request.metadata()).forEach(metadata::put);
     // Only when asked for, so releases published before CodePush support keep their digest.
-    request.codePush().ifPresent(options -> node.putObject("codePush").put("bundleFileName", options.bundleFileName()));
+    request.codePush().ifPresent(options -> {
+      ObjectNode codePush = node.putObject("codePush").put("bundleFileName", options.bundleFileName());
+      options.signingKey().ifPresent(key -> codePush.put("signedBy", Sha256.hex(key.getModulus().toByteArray())));
+    });
     return Sha256.hex(CanonicalJson.write(node));
   }
 
