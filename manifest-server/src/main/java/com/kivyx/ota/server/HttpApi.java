@@ -60,9 +60,15 @@ final class HttpApi implements Handler<HttpServerRequest> {
   private final byte[] openapi;
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final java.util.List<DeviceRoutes> protocols;
   private volatile boolean draining;
 
   HttpApi(Vertx vertx, ServerConfig config, ChannelSource source, ServerMetrics metrics, byte[] openapi) {
+    this(vertx, config, source, metrics, openapi, java.util.List.of());
+  }
+
+  HttpApi(Vertx vertx, ServerConfig config, ChannelSource source, ServerMetrics metrics, byte[] openapi, java.util.List<DeviceRoutes> protocols) {
+    this.protocols = java.util.List.copyOf(protocols);
     this.vertx = vertx;
     this.config = config;
     this.source = source;
@@ -85,7 +91,8 @@ final class HttpApi implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest req) {
     long start = System.nanoTime();
     String path = req.path();
-    String route = route(path);
+    DeviceRoutes protocol = protocol(path);
+    String route = protocol == null ? route(path) : protocol.route(path);
     HttpServerResponse resp = req.response();
     inFlight.incrementAndGet();
     AtomicBoolean done = new AtomicBoolean();
@@ -104,7 +111,11 @@ final class HttpApi implements Handler<HttpServerRequest> {
       return;
     }
     try {
-      dispatch(req, path, route);
+      if (protocol != null) {
+        protocol.handle(req, route);
+      } else {
+        dispatch(req, path, route);
+      }
     } catch (BadRequestException e) {
       error(req, e.status(), e.error(), e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -129,6 +140,15 @@ final class HttpApi implements Handler<HttpServerRequest> {
     resp.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     error(req, status, "bad_request", status == 414 ? "the request line is too long" : status == 431 ? "the headers are too large" : "malformed HTTP request")
         .onComplete(v -> req.connection().close());
+  }
+
+  private DeviceRoutes protocol(String path) {
+    for (DeviceRoutes p : protocols) {
+      if (path.startsWith(p.prefix())) {
+        return p;
+      }
+    }
+    return null;
   }
 
   private static String route(String path) {

@@ -24,6 +24,7 @@ public final class ServerMetrics implements SourceListener {
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<EventLabels, Counter> events = new ConcurrentHashMap<>();
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
+  private final Map<EventLabels, Counter> reasons = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
   private final Counter sourceFailures;
   private final Counter rateLimited;
@@ -79,7 +80,33 @@ public final class ServerMetrics implements SourceListener {
         .increment();
   }
 
-  void rateLimited() {
+  /** A device event counted from another protocol (CodePush reports); labels from the snapshot, as for /v1/events. */
+  public void deviceEvent(String app, String platform, String channel, String release, String type) {
+    event(new EventLabels(app, platform, channel, release, type));
+  }
+
+  /** Why a device rolled back, when its protocol says (CodePush: {@code codePushFailed}). */
+  public void rollbackReason(String app, String platform, String channel, String release, String reason) {
+    reasons
+        .computeIfAbsent(
+            new EventLabels(app, platform, channel, release, reason),
+            l -> Counter.builder("kivyx_ota_device_rollback_reasons")
+                .description("Device rollbacks by app, platform, channel, release and reason, where the device gave one")
+                .tag("app", l.app())
+                .tag("platform", l.platform())
+                .tag("channel", l.channel())
+                .tag("release", l.release())
+                .tag("reason", l.type())
+                .register(registry))
+        .increment();
+  }
+
+  /** A valid request not counted, by reason (a fixed set chosen by the server). */
+  public void dropped(String reason) {
+    eventDropped(reason);
+  }
+
+  public void rateLimited() {
     rateLimited.increment();
   }
 
