@@ -99,7 +99,7 @@ public final class SnapshotBuilder {
       }
     }
     known.addAll(index.revoked().stream().limit(Math.max(0, MAX_KNOWN_RELEASES - known.size())).toList());
-    ExpoChannel expo = expoBuilder.build(key.appId(), key.platform(), index, byRelease, manifests::read, previous.map(ChannelSnapshot::expo));
+    ExpoChannel expo = expoBuilder.build(key.appId(), key.platform(), index, byRelease, known, manifests::read, previous.map(ChannelSnapshot::expo));
     expo.patches().values().forEach(p -> blobTypes.put(p.sha256(), ExpoReleasePublisher.PATCH_CONTENT_TYPE));
     return new ChannelSnapshot(
         key, index, cose.clone(), ETags.ofHex(Sha256.hex(cose)), answers(cose, index, verified), Map.copyOf(verified),

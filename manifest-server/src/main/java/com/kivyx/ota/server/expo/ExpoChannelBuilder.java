@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +37,20 @@ public final class ExpoChannelBuilder {
   /**
    * @param manifests the verified manifest of every offered release, by release id
    * @param read reads a store key; empty when absent
+   * @param knownReleases every release this channel had while served (devices may still run one the index dropped)
    */
   public ExpoChannel build(
-      String appId, Platform platform, ChannelIndex index, Map<String, ReleaseManifest> manifests, Function<String, Optional<byte[]>> read, Optional<ExpoChannel> previous) {
+      String appId,
+      Platform platform,
+      ChannelIndex index,
+      Map<String, ReleaseManifest> manifests,
+      Set<String> knownReleases,
+      Function<String, Optional<byte[]>> read,
+      Optional<ExpoChannel> previous) {
     Map<String, ExpoRelease> known = previous.map(ExpoChannel::documents).orElse(Map.of());
     Map<String, ExpoRelease> docs = new HashMap<>();
     Map<String, String> byUpdateId = new HashMap<>();
+    knownReleases.forEach(id -> byUpdateId.put(ExpoUpdateIds.updateId(appId, platform, id).toString(), id));
     Map<String, ExpoChannel.Update> updates = new HashMap<>();
     Map<String, ExpoResponse> rollBacks = new HashMap<>();
     Map<String, ExpoChannel.Patch> patches = new HashMap<>();
