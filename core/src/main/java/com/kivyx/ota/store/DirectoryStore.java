@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,13 +18,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
  * A store in a local directory, the embedded default. Every write goes to a temporary file
  * beside its target, is flushed to disk, and is renamed into place atomically, so a final
- * path never holds a half-written file. The index is swapped under a file lock, which also
- * keeps separate processes from losing each other's update.
+ * path never holds a half-written file. The index is swapped under a lock held by one thread of
+ * the JVM ({@link ProcessLocks}) and, inside it, a file lock that keeps other processes out.
  */
 public final class DirectoryStore implements ArtifactStore {
   private static final String LOCK_DIR = ".kivyx-locks";
@@ -101,8 +101,11 @@ public final class DirectoryStore implements ArtifactStore {
   @Override
   public boolean compareAndSwap(String key, byte[] content, Optional<String> expectedEtag, String contentType) {
     Path target = fileFor(key);
-    try (FileChannel lockFile = openLock(key);
-        FileLock lock = acquire(lockFile)) {
+    Path lockFile = lockFileFor(key);
+    ReentrantLock inThisJvm = ProcessLocks.forFile(lockFile);
+    inThisJvm.lock();
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock acrossProcesses = channel.lock()) {
       Optional<String> current = read(key).map(StoredObject::etag);
       if (!current.equals(expectedEtag)) {
         return false;
@@ -111,6 +114,8 @@ public final class DirectoryStore implements ArtifactStore {
       return true;
     } catch (IOException e) {
       throw new StoreException("cannot replace " + target + ": " + e.getMessage(), e);
+    } finally {
+      inThisJvm.unlock();
     }
   }
 
@@ -185,26 +190,13 @@ public final class DirectoryStore implements ArtifactStore {
     }
   }
 
-  private FileChannel openLock(String key) throws IOException {
+  private Path lockFileFor(String key) {
     Path lockDir = root.resolve(LOCK_DIR);
-    Files.createDirectories(lockDir);
-    Path lock = lockDir.resolve(Sha256.hex(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".lock");
-    return FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-  }
-
-  /** Waits for the lock; another thread of this JVM holding it shows up as an overlap. */
-  private static FileLock acquire(FileChannel channel) throws IOException {
-    while (true) {
-      try {
-        return channel.lock();
-      } catch (OverlappingFileLockException e) {
-        try {
-          Thread.sleep(2);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted while waiting for the store lock", interrupted);
-        }
-      }
+    try {
+      Files.createDirectories(lockDir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create the lock directory " + lockDir + ": " + e.getMessage(), e);
     }
+    return lockDir.resolve(Sha256.hex(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".lock");
   }
 }

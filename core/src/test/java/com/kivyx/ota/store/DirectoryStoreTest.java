@@ -6,12 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,41 +45,6 @@ class DirectoryStoreTest {
   @Test
   void compareAndSwapRefusesAStaleVersion() {
     CompareAndSwapChecks.refusesStaleVersions(new DirectoryStore(dir));
-  }
-
-  @Test
-  void concurrentSwapsNeverLoseAnUpdate() throws Exception {
-    String key = "apps/a/ios/prod/index.cose";
-    int writers = 4;
-    int increments = 50;
-    ExecutorService pool = Executors.newFixedThreadPool(writers);
-    AtomicInteger conflicts = new AtomicInteger();
-    try {
-      List<Future<?>> done = new java.util.ArrayList<>();
-      for (int w = 0; w < writers; w++) {
-        DirectoryStore store = new DirectoryStore(dir); // separate instances, as separate processes would be
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < increments; i++) {
-            while (true) {
-              Optional<StoredObject> current = store.read(key);
-              int n = current.map(o -> Integer.parseInt(new String(o.bytes(), StandardCharsets.UTF_8))).orElse(0);
-              if (store.compareAndSwap(key, bytes(Integer.toString(n + 1)), current.map(StoredObject::etag), "text/plain")) {
-                break;
-              }
-              conflicts.incrementAndGet();
-            }
-          }
-          return null;
-        }));
-      }
-      for (Future<?> f : done) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    assertThat(new String(new DirectoryStore(dir).read(key).orElseThrow().bytes(), StandardCharsets.UTF_8))
-        .isEqualTo(Integer.toString(writers * increments));
   }
 
   @Test
