@@ -17,7 +17,21 @@ public record ChannelSpec(
     @JsonPropertyDescription("Where artifacts and the index are stored.") @Required Store store,
     @JsonPropertyDescription("How long a signed index stays valid, e.g. 168h (default) or 30m; re-signed well before.")
         @Pattern("^([0-9]+(s|m|h))+$")
-        String indexTtl) {
+        String indexTtl,
+    @JsonPropertyDescription("Also publish Expo Updates manifests (expo-updates clients; docs/expo.md).") Expo expo) {
+
+  /** Expo Updates output: where devices download files from, and the Expo code-signing key. */
+  public record Expo(
+      @JsonPropertyDescription("Absolute http(s) URL of the store root devices download from (a CDN), e.g. https://cdn.example.com/ota/.")
+          @Required
+          @Pattern("^https?://\\S+$")
+          String assetBaseUrl,
+      @JsonPropertyDescription("Secret key holding the RSA private key (PEM) that signs Expo manifests and directives; unsigned without it.")
+          SecretKeyRef signingKey,
+      @JsonPropertyDescription("keyid of the Expo signature, as in the app's codeSigningMetadata (default: main).") @Pattern("^[A-Za-z0-9._~-]{1,128}$")
+          String keyid,
+      @JsonPropertyDescription("Secret key holding the PEM certificate chain (leaf first) served in the certificate_chain part.")
+          SecretKeyRef certificateChain) {}
 
   /** Exactly one of a Secret holding a PKCS#8 PEM key, or an AWS KMS key. */
   @ValidationRule(value = "has(self.secretRef) != has(self.kmsKeyId)", message = "set exactly one of signingKey.secretRef or signingKey.kmsKeyId")

@@ -37,7 +37,7 @@ class KubernetesChannelSourceTest {
       channel.setMetadata(new ObjectMetaBuilder().withName(PublishedStore.CHANNEL).withNamespace(ns).build());
       channel.setSpec(new ChannelSpec(PublishedStore.APP, null, List.of(ReleaseSpec.Platform.android),
           new ChannelSpec.SigningKey(new ChannelSpec.SecretKeyRef("ota-signing", null), null, null, null, null),
-          new ChannelSpec.Store(null, published.root.toString()), "1h"));
+          new ChannelSpec.Store(null, published.root.toString()), "1h", null));
       kube.client.resource(channel).create();
       setIndex(kube, ns, published.indexBytes());
 

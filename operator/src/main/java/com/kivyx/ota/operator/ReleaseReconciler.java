@@ -1,6 +1,11 @@
 package com.kivyx.ota.operator;
 
 import com.kivyx.ota.crds.Channel;
+import com.kivyx.ota.crds.ChannelSpec;
+import com.kivyx.ota.delta.DeltaBudget;
+import com.kivyx.ota.expo.ExpoManifestBuilder;
+import com.kivyx.ota.expo.ExpoRelease;
+import com.kivyx.ota.expo.ExpoReleasePublisher;
 import com.kivyx.ota.crds.FileSourceSpec;
 import com.kivyx.ota.crds.Release;
 import com.kivyx.ota.crds.ReleaseSpec;
@@ -88,6 +93,19 @@ public final class ReleaseReconciler implements Reconciler<Release> {
           message -> LOG.info("{}/{}: {}", namespace, release.getMetadata().getName(), message));
       PublishedRelease published = publisher.publish(request(release));
       var manifest = published.manifest();
+      String expoNote = "";
+      ChannelSpec.Expo expo = channel.getSpec().expo();
+      if (expo != null) {
+        // before Published: no Rollout can put the release in an index without its Expo answer
+        ExpoRelease expoRelease = new ExpoReleasePublisher(
+                backend.store(),
+                new ExpoManifestBuilder(expo.assetBaseUrl()),
+                backends.expoSigning(channel),
+                deltas.map(d -> DeltaBudget.DEFAULT),
+                message -> LOG.info("{}/{}: {}", namespace, release.getMetadata().getName(), message))
+            .publish(manifest, Optional.empty());
+        expoNote = ", Expo update " + expoRelease.updateId();
+      }
       release.setStatus(new ReleaseStatus(
           ReleaseStatus.PUBLISHED,
           release.getMetadata().getName(),
@@ -96,7 +114,7 @@ public final class ReleaseReconciler implements Reconciler<Release> {
           published.manifestRef().size(),
           backend.signer().kid(),
           manifest.deltas().stream().map(d -> new ReleaseStatus.DeltaStatus(d.fromSha256(), d.size())).toList(),
-          "published " + manifest.assets().size() + " asset(s) and " + manifest.deltas().size() + " delta(s), signed by " + backend.signer().kid(),
+          "published " + manifest.assets().size() + " asset(s) and " + manifest.deltas().size() + " delta(s), signed by " + backend.signer().kid() + expoNote,
           generation,
           Conditions.set(status == null ? null : status.conditions(), "Published", true, "Published",
               "manifest " + published.manifestRef().url(), generation, clock.instant())));

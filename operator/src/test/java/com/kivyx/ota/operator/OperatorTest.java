@@ -275,7 +275,7 @@ class OperatorTest {
     channel.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     channel.setSpec(new ChannelSpec(APP, null, List.of(ReleaseSpec.Platform.android), key,
         new ChannelSpec.Store(new ChannelSpec.S3(S3TestServer.BUCKET, ns + "/" + PREFIX, "us-east-1", s3.endpoint().toString(), true, "s3-credentials"), null),
-        "1h"));
+        "1h", null));
     return channel;
   }
 
