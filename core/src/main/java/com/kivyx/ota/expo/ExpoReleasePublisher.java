@@ -14,7 +14,6 @@ import com.kivyx.ota.store.ArtifactStore;
 import com.kivyx.ota.store.Sha256;
 import com.kivyx.ota.store.StoreLayout;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -149,9 +148,5 @@ public final class ExpoReleasePublisher {
       progress.step("bsdiff patch from " + base.release().releaseId() + ": " + patch.length + " bytes (full bundle compressed: " + compressed + ")");
     }
     return patches;
-  }
-
-  static String utf8(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
   }
 }
