@@ -1,5 +1,6 @@
 package com.kivyx.ota.cli;
 
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.Platform;
 import picocli.CommandLine.Option;
 
@@ -13,6 +14,11 @@ final class ChannelOptions {
 
   @Option(names = "--channel", required = true, paramLabel = "NAME", description = "Channel name, e.g. production.")
   String channel;
+
+  /** The channel these options name; a bad app id or channel name is refused here, before any work. */
+  ChannelId id() {
+    return new ChannelId(appId, platform, channel);
+  }
 
   static final class PlatformConverter implements picocli.CommandLine.ITypeConverter<Platform> {
     @Override

@@ -1,6 +1,7 @@
 package com.kivyx.ota.cli;
 
 import com.kivyx.ota.delta.DeltaBudget;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.Platform;
 import com.kivyx.ota.format.RolloutInfo;
@@ -54,6 +55,7 @@ final class DemoCommand implements Callable<Integer> {
   static final String APP = "com.example.demo";
   static final Platform PLATFORM = Platform.ANDROID;
   static final String CHANNEL = "production";
+  static final ChannelId CHANNEL_ID = new ChannelId(APP, PLATFORM, CHANNEL);
   static final String RUNTIME = "1.0.0";
   static final String KID = "demo-v1";
 
@@ -108,9 +110,9 @@ final class DemoCommand implements Callable<Integer> {
       ChannelIndexUpdater updater = new ChannelIndexUpdater(store, signer, Map.of(), Clock.systemUTC(), ChannelIndexUpdater.DEFAULT_TTL, progress);
       PublishedRelease first = publishAndOffer(publisher, updater, bundles, "demo-1", "1.0.1", 1, "first release");
       PublishedRelease second = publishAndOffer(publisher, updater, bundles, "demo-2", "1.0.2", 2, "second release: a small change");
-      IndexUpdate index = updater.apply(APP, PLATFORM, CHANNEL, ChannelChange.offer(entry(second)));
+      IndexUpdate index = updater.apply(CHANNEL_ID, ChannelChange.offer(entry(second)));
       if (index.index().expiresAtInstant().isBefore(Instant.now().plus(Duration.ofDays(1)))) {
-        index = updater.apply(APP, PLATFORM, CHANNEL, ChannelChange.refresh()); // an old demo directory: re-sign before it expires
+        index = updater.apply(CHANNEL_ID, ChannelChange.refresh()); // an old demo directory: re-sign before it expires
       }
       ManifestServer server = ServerRunner.start(store, Map.of(KID, signer.publicKey()), host, port, Duration.ofSeconds(5));
       printInstructions(spec.commandLine().getOut(), server.port(), signer, first, second);
@@ -133,7 +135,7 @@ final class DemoCommand implements Callable<Integer> {
                 APP, PLATFORM, releaseId, version, versionCode, RUNTIME,
                 new AssetSource("index.android.bundle", "application/javascript", FileSource.of(bundle.toString())),
                 List.of(), Map.of("notes", notes)));
-    updater.apply(APP, PLATFORM, CHANNEL, ChannelChange.offer(entry(release)));
+    updater.apply(CHANNEL_ID, ChannelChange.offer(entry(release)));
     return release;
   }
 

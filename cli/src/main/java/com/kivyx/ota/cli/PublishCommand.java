@@ -166,7 +166,7 @@ final class PublishCommand implements Callable<Integer> {
               runtimeVersion,
               release.manifestRef(),
               new RolloutInfo(channel.channel + "/" + id, weight, mandatory, null));
-      IndexUpdate update = index.updater(target, signer, progress).apply(channel.appId, channel.platform, channel.channel, ChannelChange.offer(entry));
+      IndexUpdate update = index.updater(target, signer, progress).apply(channel.id(), ChannelChange.offer(entry));
       Documents documents = new Documents();
       var summary = documents.mapper().createObjectNode();
       summary.put("releaseId", id);

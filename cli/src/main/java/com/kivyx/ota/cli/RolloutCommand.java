@@ -59,7 +59,7 @@ final class RolloutCommand implements Callable<Integer> {
     try (ArtifactStore target = store.open()) {
       IndexUpdate update =
           index.updater(target, signer, new ProgressPrinter(spec.commandLine().getErr()))
-              .apply(channel.appId, channel.platform, channel.channel, change);
+              .apply(channel.id(), change);
       var summary = new Documents().mapper().createObjectNode();
       summary.put("index", update.key());
       summary.put("indexVersion", update.index().version());

@@ -33,7 +33,7 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     try (ArtifactStore target = store.open()) {
       VerificationReport report =
-          new StoreVerifier(target, PublicKeyFiles.read(pubkeys), Clock.systemUTC()).verify(channel.appId, channel.platform, channel.channel);
+          new StoreVerifier(target, PublicKeyFiles.read(pubkeys), Clock.systemUTC()).verify(channel.id());
       if (report.ok()) {
         spec.commandLine().getOut().println("ok: " + report.summary());
         return 0;

@@ -1,22 +1,22 @@
 package com.kivyx.ota.publish;
 
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.ChannelIndex;
+import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.Documents;
-import com.kivyx.ota.format.Platform;
-import com.kivyx.ota.signing.CoseRejectedException;
 import com.kivyx.ota.signing.CoseSign1;
-import com.kivyx.ota.signing.CoseVerifier;
 import com.kivyx.ota.signing.Signer;
 import com.kivyx.ota.store.ArtifactStore;
 import com.kivyx.ota.store.Sha256;
 import com.kivyx.ota.store.StoreLayout;
 import com.kivyx.ota.store.StoredObject;
+import com.kivyx.ota.verify.ChannelVerifier;
+import com.kivyx.ota.verify.DocumentRejectedException;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import com.kivyx.ota.format.ChannelRelease;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ public final class ChannelIndexUpdater {
 
   private final ArtifactStore store;
   private final Signer signer;
-  private final CoseVerifier verifier;
+  private final ChannelVerifier verifier;
   private final Clock clock;
   private final Duration ttl;
   private final Progress progress;
@@ -53,33 +53,33 @@ public final class ChannelIndexUpdater {
     keys.put(signer.kid(), signer.publicKey());
     this.store = store;
     this.signer = signer;
-    this.verifier = new CoseVerifier(keys);
+    this.verifier = new ChannelVerifier(keys);
     this.clock = clock;
     this.ttl = ttl;
     this.progress = progress;
   }
 
-  public IndexUpdate apply(String appId, Platform platform, String channel, ChannelChange change) {
-    String key = StoreLayout.index(appId, platform, channel);
+  public IndexUpdate apply(ChannelId channel, ChannelChange change) {
+    String key = StoreLayout.index(channel);
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       Optional<StoredObject> current = store.read(key);
-      ChannelState state = current.map(o -> stateOf(key, o.bytes(), appId, platform, channel)).orElse(ChannelState.empty());
+      ChannelState state = current.map(o -> ChannelState.of(open(channel, o.bytes()))).orElse(ChannelState.empty());
       ChannelState changed = change.apply(state);
       List<ChannelRelease> releases = ChannelPruner.prune(changed.releases());
       if (current.isPresent() && !change.alwaysSign() && releases.equals(state.releases())
           && changed.revoked().equals(state.revoked()) && changed.minVersionCode() == state.minVersionCode()) {
         // Nothing to change: keep the signed bytes (and the version devices have seen).
-        progress.step("channel " + channel + " (" + platform + "): " + change.describe() + " changes nothing; index stays at version " + state.version());
+        progress.step("channel " + channel + ": " + change.describe() + " changes nothing; index stays at version " + state.version());
         byte[] cose = current.get().bytes();
-        return new IndexUpdate(parse(cose), key, Sha256.hex(cose), cose, attempt);
+        return new IndexUpdate(open(channel, cose), key, Sha256.hex(cose), cose, attempt);
       }
       Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
       ChannelIndex index =
           new ChannelIndex(
               ChannelIndex.SCHEMA,
-              appId,
-              platform,
-              channel,
+              channel.appId(),
+              channel.platform(),
+              channel.channel(),
               state.version() + 1,
               now.toString(),
               now.plus(ttl).toString(),
@@ -89,7 +89,7 @@ public final class ChannelIndexUpdater {
       byte[] cose = CoseSign1.sign(signer, ChannelIndex.CONTENT_TYPE, documents.write(index));
       if (store.compareAndSwap(key, cose, current.map(StoredObject::etag), StoreLayout.COSE_CONTENT_TYPE)) {
         progress.step(
-            "channel " + channel + " (" + platform + "): " + change.describe() + " -> index version " + index.version()
+            "channel " + channel + ": " + change.describe() + " -> index version " + index.version()
                 + ", " + index.releases().size() + " release(s), expires " + index.expiresAt());
         return new IndexUpdate(index, key, Sha256.hex(cose), cose, attempt);
       }
@@ -100,23 +100,16 @@ public final class ChannelIndexUpdater {
         "could not update " + key + " after " + MAX_ATTEMPTS + " attempts: other publishers keep changing it; try again");
   }
 
-  private ChannelIndex parse(byte[] cose) {
+  /** The index in the store, checked but not for freshness: an expired index is what a re-sign builds on. */
+  private ChannelIndex open(ChannelId channel, byte[] cose) {
     try {
-      return documents.readChannelIndex(verifier.verify(cose, ChannelIndex.CONTENT_TYPE).payload());
-    } catch (CoseRejectedException e) {
-      throw new PublishException(
-          "the current channel index does not verify with the signing key (" + e.getMessage()
-              + "); if you are rotating keys, trust the old public key too (--trust-pubkey)",
-          e);
+      return verifier.openIndex(channel, cose);
+    } catch (DocumentRejectedException e) {
+      String hint = e.reason() == DocumentRejectedException.Reason.SIGNATURE
+          ? "; if you are rotating keys, trust the old public key too (--trust-pubkey)"
+          : "; the store is damaged or the index was copied to the wrong place";
+      throw new PublishException("the current channel index cannot be built upon: " + e.getMessage() + hint, e);
     }
-  }
-
-  private ChannelState stateOf(String key, byte[] cose, String appId, Platform platform, String channel) {
-    ChannelIndex index = parse(cose);
-    if (!index.appId().equals(appId) || index.platform() != platform || !index.channel().equals(channel)) {
-      throw new PublishException("the index at " + key + " describes another channel; the store is damaged");
-    }
-    return new ChannelState(index.version(), index.minVersionCode(), index.releases(), index.revoked());
   }
 
   private static void sleepBeforeRetry(int attempt) {

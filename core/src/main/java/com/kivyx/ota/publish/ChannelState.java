@@ -1,5 +1,6 @@
 package com.kivyx.ota.publish;
 
+import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.format.ChannelRelease;
 import java.util.List;
 
@@ -8,6 +9,11 @@ public record ChannelState(long version, long minVersionCode, List<ChannelReleas
   public ChannelState {
     releases = List.copyOf(releases);
     revoked = List.copyOf(revoked);
+  }
+
+  /** What a signed index offers. */
+  public static ChannelState of(ChannelIndex index) {
+    return new ChannelState(index.version(), index.minVersionCode(), index.releases(), index.revoked());
   }
 
   public static ChannelState empty() {

@@ -1,67 +1,61 @@
 package com.kivyx.ota.publish;
 
 import com.kivyx.ota.format.Asset;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.DeltaRef;
-import com.kivyx.ota.format.Documents;
-import com.kivyx.ota.format.InvalidDocumentException;
-import com.kivyx.ota.format.Platform;
 import com.kivyx.ota.format.ReleaseManifest;
-import com.kivyx.ota.signing.CoseRejectedException;
-import com.kivyx.ota.signing.CoseVerifier;
 import com.kivyx.ota.store.ArtifactStore;
 import com.kivyx.ota.store.Sha256;
 import com.kivyx.ota.store.StoreLayout;
 import com.kivyx.ota.store.StoredObject;
+import com.kivyx.ota.verify.ChannelVerifier;
+import com.kivyx.ota.verify.DocumentRejectedException;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Checks a channel in a store the way a device would: the index's signature and expiry, each
- * manifest's signature and its agreement with its index entry, and every blob's size and
- * SHA-256. It reports every problem it finds rather than stopping at the first.
+ * Checks a channel in a store the way a device would ({@link ChannelVerifier}: the index's
+ * signature, identity and expiry, each manifest against its index entry), and every blob's size
+ * and SHA-256. It reports every problem it finds rather than stopping at the first.
  */
 public final class StoreVerifier {
   private final ArtifactStore store;
-  private final CoseVerifier verifier;
+  private final ChannelVerifier verifier;
   private final Clock clock;
-  private final Documents documents = new Documents();
 
   public StoreVerifier(ArtifactStore store, Map<String, ECPublicKey> pinnedKeys, Clock clock) {
     this.store = store;
-    this.verifier = new CoseVerifier(pinnedKeys);
+    this.verifier = new ChannelVerifier(pinnedKeys);
     this.clock = clock;
   }
 
-  public VerificationReport verify(String appId, Platform platform, String channel) {
+  public VerificationReport verify(ChannelId channel) {
     List<String> problems = new ArrayList<>();
-    String indexKey = StoreLayout.index(appId, platform, channel);
+    String indexKey = StoreLayout.index(channel);
     Optional<StoredObject> stored = store.read(indexKey);
     if (stored.isEmpty()) {
       return new VerificationReport(List.of("no index at " + indexKey + " in " + store.describe()), 0, "-", 0, 0, 0);
     }
     ChannelIndex index;
     try {
-      index = documents.readChannelIndex(verifier.verify(stored.get().bytes(), ChannelIndex.CONTENT_TYPE).payload());
-    } catch (CoseRejectedException | InvalidDocumentException e) {
+      index = verifier.openIndex(channel, stored.get().bytes());
+    } catch (DocumentRejectedException e) {
       return new VerificationReport(List.of("index " + indexKey + ": " + e.getMessage()), 0, "-", 0, 0, 0);
     }
-    Instant now = clock.instant();
-    if (!now.isBefore(index.expiresAtInstant())) {
-      problems.add("index " + indexKey + " expired at " + index.expiresAt() + "; re-sign it (kivyx-ota rollout … or publish)");
-    }
-    if (!index.appId().equals(appId) || index.platform() != platform || !index.channel().equals(channel)) {
-      problems.add("index " + indexKey + " is for " + index.appId() + "/" + index.platform() + "/" + index.channel());
+    try {
+      verifier.requireFresh(channel, index, clock.instant());
+    } catch (DocumentRejectedException e) {
+      problems.add("index " + indexKey + ": " + e.getMessage());
     }
     Counter counter = new Counter();
     for (ChannelRelease entry : index.releases()) {
-      verifyRelease(appId, platform, entry, problems, counter);
+      verifyRelease(channel, entry, problems, counter);
     }
     return new VerificationReport(problems, index.version(), index.expiresAt(), index.releases().size(), counter.blobs, counter.bytes);
   }
@@ -71,7 +65,7 @@ public final class StoreVerifier {
     long bytes;
   }
 
-  private void verifyRelease(String appId, Platform platform, ChannelRelease entry, List<String> problems, Counter counter) {
+  private void verifyRelease(ChannelId channel, ChannelRelease entry, List<String> problems, Counter counter) {
     String label = "release " + entry.releaseId();
     Optional<byte[]> cose = blob(entry.manifest().url(), entry.manifest().sha256(), entry.manifest().size(), label + " manifest", problems, counter);
     if (cose.isEmpty()) {
@@ -79,18 +73,10 @@ public final class StoreVerifier {
     }
     ReleaseManifest manifest;
     try {
-      manifest = documents.readReleaseManifest(verifier.verify(cose.get(), ReleaseManifest.CONTENT_TYPE).payload());
-    } catch (CoseRejectedException | InvalidDocumentException e) {
-      problems.add(label + " manifest " + entry.manifest().url() + ": " + e.getMessage());
+      manifest = verifier.openManifest(channel, entry, cose.get());
+    } catch (DocumentRejectedException e) {
+      problems.add(e.getMessage());
       return;
-    }
-    if (!manifest.releaseId().equals(entry.releaseId())
-        || manifest.versionCode() != entry.versionCode()
-        || !manifest.runtimeVersion().equals(entry.runtimeVersion())
-        || !manifest.appId().equals(appId)
-        || manifest.platform() != platform) {
-      problems.add(label + ": the manifest (" + manifest.appId() + "/" + manifest.platform() + " " + manifest.releaseId()
-          + ", versionCode " + manifest.versionCode() + ", runtime " + manifest.runtimeVersion() + ") does not match its index entry");
     }
     List<Asset> files = new ArrayList<>();
     files.add(manifest.launchAsset());

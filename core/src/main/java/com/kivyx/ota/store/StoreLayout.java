@@ -1,6 +1,10 @@
 package com.kivyx.ota.store;
 
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.Platform;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where things live in a store, relative to its root (DESIGN.md "URLs inside documents"):
@@ -21,14 +25,23 @@ public final class StoreLayout {
   public static final String COSE_CONTENT_TYPE = "application/cose";
   public static final String JSON_CONTENT_TYPE = "application/json";
 
+  private static final Pattern INDEX_KEY =
+      Pattern.compile("apps/(" + ChannelId.NAME.pattern() + ")/(ios|android)/(" + ChannelId.NAME.pattern() + ")/index\\.cose");
+
   private StoreLayout() {}
 
   public static String blob(String appId, String sha256) {
     return "apps/" + appId + "/blobs/sha256/" + sha256;
   }
 
-  public static String index(String appId, Platform platform, String channel) {
-    return "apps/" + appId + "/" + platform.id() + "/" + channel + "/index.cose";
+  public static String index(ChannelId channel) {
+    return "apps/" + channel.appId() + "/" + channel.platform().id() + "/" + channel.channel() + "/index.cose";
+  }
+
+  /** The channel whose index lives at a store key, or empty for any other key. */
+  public static Optional<ChannelId> channelOfIndex(String key) {
+    Matcher m = INDEX_KEY.matcher(key);
+    return m.matches() ? Optional.of(new ChannelId(m.group(1), Platform.of(m.group(2)), m.group(3))) : Optional.empty();
   }
 
   public static String releasesPrefix(String appId, Platform platform) {

@@ -154,7 +154,7 @@ abstract class PipelineContract {
     p.offer(release, RolloutInfo.FULL_WEIGHT);
     assertThat(p.verify().ok()).isTrue();
     List<String> keys = new ArrayList<>(List.of(
-        StoreLayout.index(APP, PLATFORM, CHANNEL), release.manifestRef().url(), release.manifest().launchAsset().url(),
+        StoreLayout.index(Pipeline.CHANNEL_ID), release.manifestRef().url(), release.manifest().launchAsset().url(),
         release.manifest().assets().get(0).url()));
     for (String key : keys) {
       byte[] original = p.store.read(key).orElseThrow().bytes();
@@ -177,7 +177,7 @@ abstract class PipelineContract {
     p.offer(p.publish(Pipeline.request("r1", 1, file("b.js", randomBytes(1000, 8)), List.of()), false), RolloutInfo.FULL_WEIGHT);
     p.clock.advance(Duration.ofDays(7));
     assertThat(p.verify().problems()).singleElement().asString().contains("expired");
-    p.updater().apply(APP, PLATFORM, CHANNEL, ChannelChange.refresh());
+    p.updater().apply(Pipeline.CHANNEL_ID, ChannelChange.refresh());
     assertThat(p.verify().problems()).isEmpty();
   }
 
@@ -188,19 +188,19 @@ abstract class PipelineContract {
     PublishedRelease r2 = p.publish(Pipeline.request("r2", 2, file("b2.js", randomBytes(1000, 10)), List.of()), false);
     p.offer(r1, RolloutInfo.FULL_WEIGHT);
     p.offer(r2, 100);
-    ChannelIndex raised = p.updater().apply(APP, PLATFORM, CHANNEL, ChannelChange.setWeight("r2", 5_000)).index();
+    ChannelIndex raised = p.updater().apply(Pipeline.CHANNEL_ID, ChannelChange.setWeight("r2", 5_000)).index();
     assertThat(raised.version()).isEqualTo(3);
     assertThat(raised.releases()).filteredOn(r -> r.releaseId().equals("r2")).singleElement()
         .satisfies(r -> assertThat(r.rollout().weight()).isEqualTo(5_000))
         .satisfies(r -> assertThat(r.rollout().id()).isEqualTo(CHANNEL + "/r2"));
-    ChannelIndex revoked = p.updater().apply(APP, PLATFORM, CHANNEL, ChannelChange.revoke("r2")).index();
+    ChannelIndex revoked = p.updater().apply(Pipeline.CHANNEL_ID, ChannelChange.revoke("r2")).index();
     assertThat(revoked.version()).isEqualTo(4);
     assertThat(revoked.releases()).extracting(r -> r.releaseId()).containsExactly("r1");
     assertThat(revoked.revoked()).containsExactly("r2");
     assertThatThrownBy(() -> p.offer(r2, 10_000)).hasMessageContaining("was revoked");
-    assertThatThrownBy(() -> p.updater().apply(APP, PLATFORM, CHANNEL, ChannelChange.setWeight("r9", 1)))
+    assertThatThrownBy(() -> p.updater().apply(Pipeline.CHANNEL_ID, ChannelChange.setWeight("r9", 1)))
         .hasMessageContaining("not on this channel");
-    ChannelIndex full = p.updater().apply(APP, PLATFORM, CHANNEL, ChannelChange.setWeight("r1", 10_000)).index();
+    ChannelIndex full = p.updater().apply(Pipeline.CHANNEL_ID, ChannelChange.setWeight("r1", 10_000)).index();
     assertThat(full.version()).isEqualTo(4).as("no change, no new version");
     assertThat(p.verify().problems()).isEmpty();
   }
@@ -228,7 +228,7 @@ abstract class PipelineContract {
       pool.shutdownNow();
     }
     assertThat(versions).doesNotHaveDuplicates().hasSize(releases);
-    ChannelIndex last = p.updater().apply(APP, PLATFORM, CHANNEL, ChannelChange.refresh()).index();
+    ChannelIndex last = p.updater().apply(Pipeline.CHANNEL_ID, ChannelChange.refresh()).index();
     assertThat(last.releases()).hasSize(releases);
     assertThat(last.version()).isEqualTo(releases + 1);
     assertThat(p.verify().problems()).isEmpty();

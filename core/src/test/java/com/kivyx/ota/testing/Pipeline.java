@@ -1,6 +1,7 @@
 package com.kivyx.ota.testing;
 
 import com.kivyx.ota.delta.DeltaBudget;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.Platform;
 import com.kivyx.ota.format.RolloutInfo;
@@ -32,6 +33,7 @@ public final class Pipeline {
   public static final String APP = "com.kivyx.test";
   public static final Platform PLATFORM = Platform.ANDROID;
   public static final String CHANNEL = "production";
+  public static final ChannelId CHANNEL_ID = new ChannelId(APP, PLATFORM, CHANNEL);
 
   public final ArtifactStore store;
   public final Signer signer;
@@ -75,13 +77,13 @@ public final class Pipeline {
 
   public IndexUpdate offer(PublishedRelease release, int weight) {
     var m = release.manifest();
-    return updater().apply(APP, PLATFORM, CHANNEL,
+    return updater().apply(CHANNEL_ID,
         ChannelChange.offer(new ChannelRelease(m.releaseId(), m.versionCode(), m.runtimeVersion(), release.manifestRef(),
             new RolloutInfo(CHANNEL + "/" + m.releaseId(), weight, false, null))));
   }
 
   public VerificationReport verify() {
-    return new StoreVerifier(store, Map.of(signer.kid(), signer.publicKey()), clock).verify(APP, PLATFORM, CHANNEL);
+    return new StoreVerifier(store, Map.of(signer.kid(), signer.publicKey()), clock).verify(CHANNEL_ID);
   }
 
   public static RolloutInfo fullRollout(String id) {

@@ -1,5 +1,6 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.rollout.Decision;
 import com.kivyx.ota.server.expo.ExpoChannel;
@@ -16,7 +17,7 @@ import java.util.Set;
  * @param expo the Expo Updates answers ({@link ExpoChannel#NONE} when no release has an Expo document)
  */
 public record ChannelSnapshot(
-    ChannelKey key,
+    ChannelId key,
     ChannelIndex index,
     byte[] indexCose,
     String indexEtag,

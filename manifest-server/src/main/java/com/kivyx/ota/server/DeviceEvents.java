@@ -1,5 +1,6 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.format.ChannelId;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -51,7 +52,7 @@ final class DeviceEvents {
     }
   }
 
-  record Event(String type, ChannelKey channel, String releaseId, String deviceId, String time) {}
+  record Event(String type, ChannelId channel, String releaseId, String deviceId, String time) {}
 
   private final ObjectMapper json =
       JsonMapper.builder(
@@ -69,7 +70,7 @@ final class DeviceEvents {
   }
 
   /** @return how many events were counted under their channel */
-  int accept(byte[] body, Function<ChannelKey, Optional<ChannelSnapshot>> channels) throws BadRequestException {
+  int accept(byte[] body, Function<ChannelId, Optional<ChannelSnapshot>> channels) throws BadRequestException {
     List<Event> events = parse(body);
     int counted = 0;
     for (Event e : events) {
@@ -117,7 +118,7 @@ final class DeviceEvents {
     String app = name(node, where, "appId");
     String platform = field(node, where, "platform", 16);
     String channelName = name(node, where, "channel");
-    Optional<ChannelKey> channel = ChannelKey.parse(app, platform, channelName);
+    Optional<ChannelId> channel = ChannelId.parse(app, platform, channelName);
     if (channel.isEmpty()) {
       throw new BadRequestException("bad_event", where + ".platform must be ios or android");
     }
@@ -136,7 +137,7 @@ final class DeviceEvents {
 
   private static String name(JsonNode node, String where, String field) throws BadRequestException {
     String value = field(node, where, field, 128);
-    if (!ChannelKey.NAME.matcher(value).matches()) {
+    if (!ChannelId.NAME.matcher(value).matches()) {
       throw new BadRequestException("bad_event", where + "." + field + " must be 1-128 letters, digits, '.', '_' or '-'");
     }
     return value;

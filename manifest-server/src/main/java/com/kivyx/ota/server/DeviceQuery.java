@@ -1,5 +1,6 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.rollout.Device;
 import io.vertx.core.MultiMap;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ final class DeviceQuery {
     String deviceId = required(params, "deviceId", 128);
     String runtimeVersion = required(params, "runtimeVersion", 64);
     Optional<String> current = optional(params, "currentReleaseId", 128);
-    if (current.isPresent() && !ChannelKey.NAME.matcher(current.get()).matches()) {
+    if (current.isPresent() && !ChannelId.NAME.matcher(current.get()).matches()) {
       throw new BadRequestException("bad_parameter", "currentReleaseId must be a release id (letters, digits, '.', '_', '-'), or left out on the embedded bundle");
     }
     return new Device(deviceId, runtimeVersion, current, optional(params, "rnVersion", 64), optional(params, "arch", 64), attributes);

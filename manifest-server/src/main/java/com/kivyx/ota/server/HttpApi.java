@@ -1,5 +1,6 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.format.ChannelId;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kivyx.ota.expo.ExpoReleasePublisher;
 import com.kivyx.ota.rollout.Decision;
@@ -53,7 +54,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
   private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
   private static final CharSequence X_CONTENT_TYPE_OPTIONS = HttpHeaders.createOptimized("X-Content-Type-Options");
   private static final CharSequence BYTES = HttpHeaders.createOptimized("bytes");
-  private static final Pattern BLOB = Pattern.compile("apps/(" + ChannelKey.NAME.pattern() + ")/blobs/sha256/([0-9a-f]{64})");
+  private static final Pattern BLOB = Pattern.compile("apps/(" + ChannelId.NAME.pattern() + ")/blobs/sha256/([0-9a-f]{64})");
 
   private final Vertx vertx;
   private final ServerConfig config;
@@ -171,7 +172,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
         if (parts.length != 8 || !parts[5].equals("channels")) {
           throw new BadRequestException(404, "not_found", "no such resource: " + path);
         }
-        ChannelSnapshot channel = channel(ChannelKey.parse(parts[3], parts[4], parts[6]), parts[3] + "/" + parts[4] + "/" + parts[6]);
+        ChannelSnapshot channel = channel(ChannelId.parse(parts[3], parts[4], parts[6]), parts[3] + "/" + parts[4] + "/" + parts[6]);
         if (route.equals("index")) {
           index(req, channel);
         } else {
@@ -229,7 +230,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
     }
   }
 
-  private ChannelSnapshot channel(Optional<ChannelKey> key, String name) throws BadRequestException {
+  private ChannelSnapshot channel(Optional<ChannelId> key, String name) throws BadRequestException {
     Snapshot snapshot = source.snapshot().orElseThrow(() -> new BadRequestException(503, "not_ready", "no channel snapshot loaded yet; retry shortly"));
     return key.flatMap(snapshot::channel)
         .orElseThrow(() -> new BadRequestException(404, "unknown_channel", "no channel " + name + " is served here"));
@@ -264,7 +265,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
     if (!StoreKeys.isSafe(key)) {
       throw new BadRequestException("bad_path", "store paths are relative keys of letters, digits, '.', '_', '~', '-' and '/', without '.' or '..' segments");
     }
-    Optional<ChannelKey> indexOf = ChannelKey.ofIndexKey(key);
+    Optional<ChannelId> indexOf = StoreLayout.channelOfIndex(key);
     if (indexOf.isPresent()) {
       // The verified bytes, not the file: a file changed behind our back is never served.
       index(req, channel(indexOf, indexOf.get().toString()));

@@ -1,5 +1,7 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.verify.DocumentRejectedException;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.crds.Channel;
 import com.kivyx.ota.crds.ChannelStatus;
 import com.kivyx.ota.format.Platform;
@@ -36,7 +38,7 @@ public final class KubernetesChannelSource implements ChannelSource {
   private final SourceListener listener;
   private final Clock clock;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
-  private final Map<ChannelKey, ChannelSnapshot> channels = new HashMap<>();
+  private final Map<ChannelId, ChannelSnapshot> channels = new HashMap<>();
   private SharedIndexInformer<Channel> informer;
 
   /** @param namespace the namespace to watch; empty watches all namespaces */
@@ -96,7 +98,7 @@ public final class KubernetesChannelSource implements ChannelSource {
       if (platform.index() == null) {
         continue;
       }
-      ChannelKey key = new ChannelKey(channel.getSpec().appId(), Platform.of(platform.platform()), channel.channelName());
+      ChannelId key = new ChannelId(channel.getSpec().appId(), Platform.of(platform.platform()), channel.channelName());
       Optional<ChannelSnapshot> previous = Optional.ofNullable(channels.get(key));
       try {
         byte[] cose = Base64.getDecoder().decode(platform.index());
@@ -109,7 +111,7 @@ public final class KubernetesChannelSource implements ChannelSource {
         log.info("{}: serving index version {} from Channel {}/{}", key, next.index().version(),
             channel.getMetadata().getNamespace(), channel.getMetadata().getName());
         changed = true;
-      } catch (IndexRejectedException e) {
+      } catch (DocumentRejectedException e) {
         listener.rejected(key, e.reason());
         log.warn("{}: index in Channel {}/{} refused ({}); {}", key, channel.getMetadata().getNamespace(),
             channel.getMetadata().getName(), e.getMessage(), previous.isPresent() ? "still serving the last good one" : "nothing served yet");

@@ -1,5 +1,7 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.verify.DocumentRejectedException;
+import com.kivyx.ota.format.ChannelId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -87,7 +89,7 @@ public final class ServerMetrics implements SourceListener {
   }
 
   @Override
-  public void rejected(ChannelKey key, IndexRejectedException.Reason reason) {
+  public void rejected(ChannelId key, DocumentRejectedException.Reason reason) {
     rejected
         .computeIfAbsent(
             reason.label(),

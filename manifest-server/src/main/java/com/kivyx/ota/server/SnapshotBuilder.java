@@ -3,22 +3,22 @@ package com.kivyx.ota.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.kivyx.ota.format.Asset;
 import com.kivyx.ota.format.CanonicalJson;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.DeltaRef;
 import com.kivyx.ota.format.Documents;
 import com.kivyx.ota.expo.ExpoReleasePublisher;
-import com.kivyx.ota.format.InvalidDocumentException;
 import com.kivyx.ota.server.expo.ExpoChannel;
 import com.kivyx.ota.server.expo.ExpoChannelBuilder;
 import com.kivyx.ota.format.ReleaseManifest;
 import com.kivyx.ota.publish.ContentTypes;
 import com.kivyx.ota.rollout.Decision;
-import com.kivyx.ota.server.IndexRejectedException.Reason;
-import com.kivyx.ota.signing.CoseRejectedException;
-import com.kivyx.ota.signing.CoseVerifier;
 import com.kivyx.ota.store.Sha256;
 import com.kivyx.ota.store.StoreLayout;
+import com.kivyx.ota.verify.ChannelVerifier;
+import com.kivyx.ota.verify.DocumentRejectedException;
+import com.kivyx.ota.verify.DocumentRejectedException.Reason;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.util.Arrays;
@@ -44,13 +44,13 @@ public final class SnapshotBuilder {
   /** Label values of releases that left the index are kept up to this many per channel. */
   static final int MAX_KNOWN_RELEASES = 1_000;
 
-  private final CoseVerifier verifier;
+  private final ChannelVerifier verifier;
   private final Clock clock;
   private final Documents documents = new Documents();
   private final ExpoChannelBuilder expoBuilder = new ExpoChannelBuilder();
 
   public SnapshotBuilder(Map<String, ECPublicKey> pinnedKeys, Clock clock) {
-    this.verifier = new CoseVerifier(pinnedKeys);
+    this.verifier = new ChannelVerifier(pinnedKeys);
     this.clock = clock;
   }
 
@@ -59,14 +59,15 @@ public final class SnapshotBuilder {
    *     not be older, and its verified manifests are reused
    * @return {@code previous} itself when the bytes are the same
    */
-  public ChannelSnapshot build(ChannelKey key, byte[] cose, Optional<ChannelSnapshot> previous, ManifestReader manifests)
-      throws IndexRejectedException {
+  public ChannelSnapshot build(ChannelId key, byte[] cose, Optional<ChannelSnapshot> previous, ManifestReader manifests)
+      throws DocumentRejectedException {
     if (previous.isPresent() && Arrays.equals(previous.get().indexCose(), cose)) {
       return previous.get();
     }
-    ChannelIndex index = verifyIndex(key, cose);
+    ChannelIndex index = verifier.openIndex(key, cose);
+    verifier.requireFresh(key, index, clock.instant());
     if (previous.isPresent() && index.version() <= previous.get().index().version()) {
-      throw new IndexRejectedException(
+      throw new DocumentRejectedException(
           Reason.VERSION_REGRESSED,
           key + ": index version " + index.version() + " is not above the served version " + previous.get().index().version()
               + "; a replayed or rolled-back index is never served (publish a change to get a new version)");
@@ -80,7 +81,7 @@ public final class SnapshotBuilder {
       if (manifestCose == null) {
         manifestCose = readManifest(key, entry, manifests);
       }
-      ReleaseManifest manifest = verifyManifest(key, entry, manifestCose);
+      ReleaseManifest manifest = verifier.openManifest(key, entry, manifestCose);
       verified.put(entry.manifest().sha256(), manifestCose);
       byRelease.put(entry.releaseId(), manifest);
       blobTypes.put(entry.manifest().sha256(), StoreLayout.COSE_CONTENT_TYPE);
@@ -106,58 +107,11 @@ public final class SnapshotBuilder {
         Map.copyOf(blobTypes), Set.copyOf(known), expo);
   }
 
-  private ChannelIndex verifyIndex(ChannelKey key, byte[] cose) throws IndexRejectedException {
-    ChannelIndex index;
-    try {
-      index = documents.readChannelIndex(verifier.verify(cose, ChannelIndex.CONTENT_TYPE).payload());
-    } catch (CoseRejectedException e) {
-      throw new IndexRejectedException(
-          Reason.SIGNATURE, key + ": index refused (" + e.getMessage() + "); check that --pubkey pins the publisher's key");
-    } catch (InvalidDocumentException e) {
-      throw new IndexRejectedException(Reason.INVALID, key + ": index is not a valid channel index: " + e.getMessage());
-    }
-    if (!index.appId().equals(key.appId()) || index.platform() != key.platform() || !index.channel().equals(key.channel())) {
-      throw new IndexRejectedException(
-          Reason.WRONG_CHANNEL,
-          key + ": the signed index is for " + index.appId() + "/" + index.platform() + "/" + index.channel() + "; it was copied to the wrong place");
-    }
-    if (!clock.instant().isBefore(index.expiresAtInstant())) {
-      throw new IndexRejectedException(
-          Reason.EXPIRED, key + ": index version " + index.version() + " expired at " + index.expiresAt() + "; re-sign it (kivyx-ota rollout … or publish)");
-    }
-    return index;
-  }
-
-  private static byte[] readManifest(ChannelKey key, ChannelRelease entry, ManifestReader manifests) throws IndexRejectedException {
-    byte[] bytes =
-        manifests.read(entry.manifest().url())
-            .orElseThrow(
-                () -> new IndexRejectedException(
-                    Reason.MANIFEST_MISSING, key + ": manifest of release " + entry.releaseId() + " is missing at " + entry.manifest().url()));
-    if (bytes.length != entry.manifest().size() || !Sha256.hex(bytes).equals(entry.manifest().sha256())) {
-      throw new IndexRejectedException(
-          Reason.MANIFEST_INVALID,
-          key + ": manifest of release " + entry.releaseId() + " at " + entry.manifest().url() + " does not match the size and SHA-256 the index signs");
-    }
-    return bytes;
-  }
-
-  private ReleaseManifest verifyManifest(ChannelKey key, ChannelRelease entry, byte[] cose) throws IndexRejectedException {
-    ReleaseManifest manifest;
-    try {
-      manifest = documents.readReleaseManifest(verifier.verify(cose, ReleaseManifest.CONTENT_TYPE).payload());
-    } catch (CoseRejectedException | InvalidDocumentException e) {
-      throw new IndexRejectedException(Reason.MANIFEST_INVALID, key + ": manifest of release " + entry.releaseId() + " refused: " + e.getMessage());
-    }
-    if (!manifest.releaseId().equals(entry.releaseId())
-        || manifest.versionCode() != entry.versionCode()
-        || !manifest.runtimeVersion().equals(entry.runtimeVersion())
-        || !manifest.appId().equals(key.appId())
-        || manifest.platform() != key.platform()) {
-      throw new IndexRejectedException(
-          Reason.MANIFEST_INVALID, key + ": manifest of release " + entry.releaseId() + " does not match its index entry");
-    }
-    return manifest;
+  private static byte[] readManifest(ChannelId key, ChannelRelease entry, ManifestReader manifests) throws DocumentRejectedException {
+    return manifests.read(entry.manifest().url())
+        .orElseThrow(
+            () -> new DocumentRejectedException(
+                Reason.MANIFEST_MISSING, key + ": manifest of release " + entry.releaseId() + " is missing at " + entry.manifest().url()));
   }
 
   /** Every body {@code /update} can answer with for this index, in canonical JSON. */

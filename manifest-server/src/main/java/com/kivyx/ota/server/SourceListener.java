@@ -1,12 +1,15 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.format.ChannelId;
+import com.kivyx.ota.verify.DocumentRejectedException;
+
 /** What a channel source reports as it works; the server turns it into metrics. */
 public interface SourceListener {
   SourceListener NONE = new SourceListener() {};
 
-  default void accepted(ChannelKey key, long version) {}
+  default void accepted(ChannelId key, long version) {}
 
-  default void rejected(ChannelKey key, IndexRejectedException.Reason reason) {}
+  default void rejected(ChannelId key, DocumentRejectedException.Reason reason) {}
 
   default void failed() {}
 

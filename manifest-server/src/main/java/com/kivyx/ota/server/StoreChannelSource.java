@@ -1,5 +1,8 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.store.StoreLayout;
+import com.kivyx.ota.verify.DocumentRejectedException;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.store.ArtifactStore;
 import com.kivyx.ota.store.PolledObject;
 import com.kivyx.ota.store.StoredObject;
@@ -58,9 +61,9 @@ public final class StoreChannelSource implements ChannelSource {
   private final Clock clock;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
   /** ETag of the last index bytes looked at per channel, accepted or not: the same bytes are not checked twice. */
-  private final Map<ChannelKey, String> seenEtags = new HashMap<>();
-  private final Set<ChannelKey> reportedMissing = new HashSet<>();
-  private Set<ChannelKey> knownChannels = new LinkedHashSet<>();
+  private final Map<ChannelId, String> seenEtags = new HashMap<>();
+  private final Set<ChannelId> reportedMissing = new HashSet<>();
+  private Set<ChannelId> knownChannels = new LinkedHashSet<>();
   private Instant nextDiscovery = Instant.MIN;
   private volatile boolean closed;
   private boolean failing;
@@ -169,20 +172,20 @@ public final class StoreChannelSource implements ChannelSource {
   /** One pass over the store; package-private so tests can drive it without waiting. */
   synchronized void scan() {
     Snapshot before = current.get();
-    Map<ChannelKey, ChannelSnapshot> channels = new HashMap<>(before == null ? Map.of() : before.channels());
+    Map<ChannelId, ChannelSnapshot> channels = new HashMap<>(before == null ? Map.of() : before.channels());
     boolean changed = false;
     try {
       Instant now = clock.instant();
       if (!now.isBefore(nextDiscovery)) {
-        Set<ChannelKey> found = new LinkedHashSet<>();
+        Set<ChannelId> found = new LinkedHashSet<>();
         for (String key : store.list("apps/")) {
-          ChannelKey.ofIndexKey(key).ifPresent(found::add);
+          StoreLayout.channelOfIndex(key).ifPresent(found::add);
         }
         found.addAll(channels.keySet()); // a vanished index keeps being served from memory
         knownChannels = found;
         nextDiscovery = now.plus(settings.discoverInterval());
       }
-      for (ChannelKey key : knownChannels) {
+      for (ChannelId key : knownChannels) {
         changed |= poll(key, channels);
       }
     } catch (RuntimeException e) {
@@ -210,14 +213,14 @@ public final class StoreChannelSource implements ChannelSource {
     }
   }
 
-  private boolean poll(ChannelKey key, Map<ChannelKey, ChannelSnapshot> channels) {
-    PolledObject polled = store.readIfChanged(key.indexKey(), Optional.ofNullable(seenEtags.get(key)));
+  private boolean poll(ChannelId key, Map<ChannelId, ChannelSnapshot> channels) {
+    PolledObject polled = store.readIfChanged(StoreLayout.index(key), Optional.ofNullable(seenEtags.get(key)));
     switch (polled.status()) {
       case NOT_MODIFIED:
         return false;
       case MISSING:
         if (channels.containsKey(key) && reportedMissing.add(key)) {
-          log.warn("{}: index {} is gone from {}; still serving version {}", key, key.indexKey(), describe(), channels.get(key).index().version());
+          log.warn("{}: index {} is gone from {}; still serving version {}", key, StoreLayout.index(key), describe(), channels.get(key).index().version());
         }
         return false;
       default:
@@ -236,7 +239,7 @@ public final class StoreChannelSource implements ChannelSource {
       listener.accepted(key, next.index().version());
       log.info("{}: serving index version {} ({} release(s), expires {})", key, next.index().version(), next.index().releases().size(), next.index().expiresAt());
       return true;
-    } catch (IndexRejectedException e) {
+    } catch (DocumentRejectedException e) {
       if (!e.reason().retryable()) {
         seenEtags.put(key, object.etag());
       }

@@ -1,5 +1,6 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.AttributeRule;
 import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.RolloutInfo;
@@ -84,7 +85,7 @@ final class PublishedStore {
 
   IndexUpdate offer(PublishedRelease release, int weight, boolean mandatory, Targeting targeting) {
     var m = release.manifest();
-    return pipeline.updater().apply(APP, Pipeline.PLATFORM, CHANNEL,
+    return pipeline.updater().apply(new ChannelId(APP, Pipeline.PLATFORM, CHANNEL),
         ChannelChange.offer(new ChannelRelease(m.releaseId(), m.versionCode(), m.runtimeVersion(), release.manifestRef(),
             new RolloutInfo(CHANNEL + "/" + m.releaseId(), weight, mandatory, targeting))));
   }

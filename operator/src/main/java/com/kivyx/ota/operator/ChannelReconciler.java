@@ -9,6 +9,7 @@ import com.kivyx.ota.crds.Rollout;
 import com.kivyx.ota.crds.RolloutSpec;
 import com.kivyx.ota.crds.RolloutStatus;
 import com.kivyx.ota.format.AttributeRule;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.InvalidDocumentException;
 import com.kivyx.ota.format.ManifestRef;
@@ -82,23 +83,23 @@ public final class ChannelReconciler implements Reconciler<Channel> {
       ChannelIndexUpdater updater = new ChannelIndexUpdater(backend.store(), backend.signer(), Map.of(), clock, ttl,
           message -> LOG.info("{}/{}: {}", namespace, channel.getMetadata().getName(), message));
       for (ReleaseSpec.Platform platformName : channel.getSpec().platforms()) {
-        Platform platform = Platform.of(platformName.name());
+        ChannelId id = new ChannelId(channel.getSpec().appId(), Platform.of(platformName.name()), channel.channelName());
         List<ChannelRelease> entries = new ArrayList<>();
         for (Rollout rollout : context.getSecondaryResources(Rollout.class)) {
           entry(channel, platformName, rollout, context, backend, problems).ifPresent(entries::add);
         }
-        IndexUpdate update = updater.apply(channel.getSpec().appId(), platform, channel.channelName(), ChannelChange.replaceAll(entries));
+        IndexUpdate update = updater.apply(id, ChannelChange.replaceAll(entries));
         // Re-sign once half the lifetime has passed, so devices never meet an expired index.
         Instant refreshAt = update.index().issuedAtInstant().plus(ttl.dividedBy(2));
         if (!now.isBefore(refreshAt)) {
-          update = updater.apply(channel.getSpec().appId(), platform, channel.channelName(), ChannelChange.refresh());
+          update = updater.apply(id, ChannelChange.refresh());
           refreshAt = update.index().issuedAtInstant().plus(ttl.dividedBy(2));
         }
         Duration untilRefresh = Duration.between(now, refreshAt);
         if (untilRefresh.compareTo(nextCheck) < 0) {
           nextCheck = untilRefresh.isNegative() ? Duration.ofSeconds(1) : untilRefresh;
         }
-        indexes.add(new ChannelStatus.PlatformIndex(platform.id(), update.index().version(), update.sha256(), update.index().issuedAt(),
+        indexes.add(new ChannelStatus.PlatformIndex(id.platform().id(), update.index().version(), update.sha256(), update.index().issuedAt(),
             update.index().expiresAt(), update.index().releases().size(), Base64.getEncoder().encodeToString(update.cose())));
       }
     }

@@ -3,7 +3,7 @@ package com.kivyx.ota.server.expo;
 import com.kivyx.ota.rollout.Decision;
 import com.kivyx.ota.rollout.DecisionFunction;
 import com.kivyx.ota.rollout.Device;
-import com.kivyx.ota.server.ChannelKey;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.server.ChannelSnapshot;
 import com.kivyx.ota.server.Snapshot;
 import java.util.Locale;
@@ -59,7 +59,7 @@ public final class ExpoApi {
     if (!text(runtime, 64) || !NAME.matcher(channel).matches()) {
       return ExpoResponse.error(400, "bad_header", "expo-runtime-version is 1-64 characters, expo-channel-name 1-128 letters, digits, '.', '_' or '-'");
     }
-    Optional<ChannelKey> key = ChannelKey.parse(appId, platform.trim().toLowerCase(Locale.ROOT), channel);
+    Optional<ChannelId> key = ChannelId.parse(appId, platform.trim().toLowerCase(Locale.ROOT), channel);
     if (key.isEmpty()) {
       return ExpoResponse.error(400, "bad_header", "expo-platform must be ios or android");
     }

@@ -1,5 +1,6 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Indexes from Channel resources on a real kube-apiserver, verified before they are served. */
-class KubernetesChannelSourceTest {
+class KubernetesChannelSourceIT {
   @TempDir Path dir;
 
   @Test
@@ -54,13 +55,13 @@ class KubernetesChannelSourceTest {
 
         // A status with an index signed by a stranger is refused; the verified one stays.
         byte[] forged = new Pipeline(published.store, TestKeys.signer("alias/stranger"), dir.resolve("forge"))
-            .updater().apply(PublishedStore.APP, Pipeline.PLATFORM, "forged", ChannelChange.refresh()).cose();
+            .updater().apply(new ChannelId(PublishedStore.APP, Pipeline.PLATFORM, "forged"), ChannelChange.refresh()).cose();
         setIndex(kube, ns, forged);
         eventually(() -> metrics.scrape().contains("kivyx_ota_index_rejected_total{reason=\"signature\"} 1.0"), "forged index refused");
         assertThat(published.get(port, PublishedStore.BASE + "/index").body()).isEqualTo(published.indexBytes());
 
         // A newer index published by the operator is picked up from the next status.
-        byte[] newer = published.pipeline.updater().apply(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL, ChannelChange.refresh()).cose();
+        byte[] newer = published.pipeline.updater().apply(new ChannelId(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL), ChannelChange.refresh()).cose();
         setIndex(kube, ns, newer);
         eventually(() -> {
           try {

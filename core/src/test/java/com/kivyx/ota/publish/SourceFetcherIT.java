@@ -18,7 +18,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** Release files from the places CI leaves them: local paths, HTTP(S) and S3. */
-class SourceFetcherTest {
+class SourceFetcherIT {
   @TempDir Path dir;
   private static final byte[] CONTENT = "console.log('bundle');".repeat(100).getBytes();
 

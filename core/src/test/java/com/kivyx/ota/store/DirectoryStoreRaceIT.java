@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Tries to make two writers of one directory store both win a compare-and-swap. */
-class DirectoryStoreRaceTest {
+class DirectoryStoreRaceIT {
   private static final int ROUNDS = 20;
   private static final int WRITERS = 8;
   private static final int INCREMENTS = 100;

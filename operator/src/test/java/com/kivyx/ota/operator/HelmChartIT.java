@@ -10,6 +10,7 @@ import com.kivyx.ota.crds.Release;
 import com.kivyx.ota.crds.ReleaseStatus;
 import com.kivyx.ota.crds.Rollout;
 import com.kivyx.ota.crds.RolloutStatus;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.Platform;
 import com.kivyx.ota.publish.StoreVerifier;
 import com.kivyx.ota.publish.VerificationReport;
@@ -78,7 +79,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Lives in the operator module because it runs the operator in-process and reuses its
  * kube-apiserver fixture, the CRDs and the core test-jar's S3 server.
  */
-class HelmChartTest {
+class HelmChartIT {
   static final String RELEASE_NS = "ota-system";
   /** fullnameOverride and watchNamespaces of ci/full-values.yaml. */
   static final String FULL_NAME = "kivyx-ota";
@@ -392,7 +393,7 @@ class HelmChartTest {
       });
       try (S3Store store = s3.store(prefix)) {
         VerificationReport report = new StoreVerifier(store, Map.of(signer.kid(), signer.publicKey()), Clock.systemUTC())
-            .verify("com.example.app", Platform.ANDROID, "production");
+            .verify(new ChannelId("com.example.app", Platform.ANDROID, "production"));
         assertThat(report.problems()).isEmpty();
       }
       // Events were written (create on events is granted; EventRecorder only logs a refusal).

@@ -19,6 +19,7 @@ import com.kivyx.ota.expo.ExpoRelease;
 import com.kivyx.ota.expo.ExpoUpdateIds;
 import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.format.Documents;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.Platform;
 import com.kivyx.ota.publish.StoreVerifier;
 import com.kivyx.ota.publish.VerificationReport;
@@ -63,7 +64,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * CRDs' validation, the full Release → Rollout → Channel loop, a restart mid-publish, and
  * leader election between two instances.
  */
-class OperatorTest {
+class OperatorIT {
   private static final String APP = "com.kivyx.optest";
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static final String PREFIX = "ota";
@@ -358,7 +359,7 @@ class OperatorTest {
 
   private static ChannelIndex index(String ns) {
     try (S3Store store = s3.store(ns + "/" + PREFIX)) {
-      return store.read(StoreLayout.index(APP, Platform.ANDROID, "production"))
+      return store.read(StoreLayout.index(new ChannelId(APP, Platform.ANDROID, "production")))
           .map(o -> {
             try {
               return new Documents().readChannelIndex(new CoseVerifier(Map.of(signer.kid(), signer.publicKey()))
@@ -375,7 +376,7 @@ class OperatorTest {
 
   private static VerificationReport verify(String ns) {
     try (S3Store store = s3.store(ns + "/" + PREFIX)) {
-      return new StoreVerifier(store, Map.of(signer.kid(), signer.publicKey()), Clock.systemUTC()).verify(APP, Platform.ANDROID, "production");
+      return new StoreVerifier(store, Map.of(signer.kid(), signer.publicKey()), Clock.systemUTC()).verify(new ChannelId(APP, Platform.ANDROID, "production"));
     }
   }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** publish → rollout → verify through the command line, on a directory and on S3. */
-class PublishCommandTest {
+class PublishCommandIT {
   @TempDir Path dir;
   private StringWriter out = new StringWriter();
   private StringWriter err = new StringWriter();

@@ -3,6 +3,7 @@ package com.kivyx.ota.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.Platform;
 import com.kivyx.ota.format.RolloutInfo;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refused and valid input accepted. Install it with {@code pip install schemathesis}; without
  * it the test is skipped locally and fails in CI.
  */
-class SchemathesisTest {
+class SchemathesisIT {
   /** The app of the OpenAPI document's examples, so the examples phase reaches real data. */
   static final String APP = "com.example.demo";
 
@@ -53,7 +54,7 @@ class SchemathesisTest {
             new ReleaseRequest(APP, Platform.ANDROID, "demo-1", "1.0.1", 1, "1.0.0",
                 new AssetSource("index.android.bundle", "application/javascript", FileSource.of(bundle.toString())), List.of(), Map.of()),
             false);
-    published.pipeline.updater().apply(APP, Platform.ANDROID, "production",
+    published.pipeline.updater().apply(new ChannelId(APP, Platform.ANDROID, "production"),
         ChannelChange.offer(new ChannelRelease("demo-1", 1, "1.0.0", release.manifestRef(), Pipeline.fullRollout("production/demo-1"))));
 
     ServerMetrics metrics = new ServerMetrics();
@@ -62,7 +63,7 @@ class SchemathesisTest {
       String base = "http://127.0.0.1:" + server.port();
       Path report = dir.resolve("schemathesis.txt");
       Path stConfig = dir.resolve("schemathesis.toml");
-      try (var in = SchemathesisTest.class.getResourceAsStream("/schemathesis.toml")) {
+      try (var in = SchemathesisIT.class.getResourceAsStream("/schemathesis.toml")) {
         Files.write(stConfig, in.readAllBytes());
       }
       Process process =

@@ -1,15 +1,15 @@
-package com.kivyx.ota.server;
+package com.kivyx.ota.verify;
 
 /**
- * A channel index that will not be served: bad signature, expired, older than the one being
- * served, or naming manifests that do not check out. The previous snapshot stays.
+ * A signed document that will not be used: a bad signature, the wrong channel, expired, older
+ * than one already accepted, or a manifest that does not check out against its index entry.
  *
  * @see Reason
  */
-public final class IndexRejectedException extends Exception {
+public final class DocumentRejectedException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  /** Metric label values; {@code retryable} ones may pass on the next poll (a manifest not there yet). */
+  /** Why, as data (the server's metric labels); {@code retryable} ones may pass on the next poll. */
   public enum Reason {
     SIGNATURE("signature", false),
     INVALID("invalid", false),
@@ -38,7 +38,7 @@ public final class IndexRejectedException extends Exception {
 
   private final Reason reason;
 
-  public IndexRejectedException(Reason reason, String message) {
+  public DocumentRejectedException(Reason reason, String message) {
     super(message);
     this.reason = reason;
   }

@@ -7,7 +7,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The same publish → verify contract against a real S3-compatible server. */
-class S3PipelineTest extends PipelineContract {
+class S3PipelineIT extends PipelineContract {
   private S3TestServer server;
 
   @Override

@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** The S3 store's own rules, against a real S3-compatible server with request signing on. */
-class S3StoreTest {
+class S3StoreIT {
   @TempDir Path dir;
   private S3TestServer server;
 

@@ -1,5 +1,7 @@
 package com.kivyx.ota.server;
 
+import com.kivyx.ota.verify.DocumentRejectedException;
+import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.testing.Eventually;
 import static com.kivyx.ota.server.PublishedStore.BASE;
 import static com.kivyx.ota.server.PublishedStore.text;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Snapshots: watched swaps, refused indexes, failing sources, readiness. */
-class ChannelSourceTest {
+class ChannelSourceIT {
   @TempDir Path dir;
   final ObjectMapper json = new ObjectMapper();
 
@@ -39,7 +41,7 @@ class ChannelSourceTest {
   long servedVersion(PublishedStore published, int port) throws Exception {
     HttpResponse<byte[]> response = published.get(port, BASE + "/update?deviceId=d&runtimeVersion=1.0.0");
     byte[] index = java.util.Base64.getDecoder().decode(json.readTree(response.body()).get("index").asText());
-    return published.builder().build(new ChannelKey(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL), index, Optional.empty(), url -> published.store.read(url).map(o -> o.bytes()))
+    return published.builder().build(new ChannelId(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL), index, Optional.empty(), url -> published.store.read(url).map(o -> o.bytes()))
         .index().version();
   }
 
@@ -59,7 +61,7 @@ class ChannelSourceTest {
       eventually(() -> server.source().snapshot().orElseThrow().channels().values().iterator().next().index().version() == 3, "index version 3");
       assertThat(json.readTree(published.get(port, BASE + "/update?deviceId=d&runtimeVersion=1.0.0").body()).get("releaseId").asText()).isEqualTo("r3");
       byte[] v3 = published.indexBytes();
-      Path indexFile = published.root.resolve(StoreLayout.index(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL));
+      Path indexFile = published.root.resolve(StoreLayout.index(new ChannelId(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL)));
 
       // an older index put back (a replay) is refused
       Files.write(indexFile, v2);
@@ -69,7 +71,7 @@ class ChannelSourceTest {
           new ChannelIndexUpdater(published.store, TestKeys.signer("alias/stranger"), Map.of(published.signer.kid(), published.signer.publicKey()),
               published.pipeline.clock, Duration.ofDays(7), Progress.SILENT);
       Files.write(indexFile, v3);
-      stranger.apply(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL, ChannelChange.refresh());
+      stranger.apply(new ChannelId(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL), ChannelChange.refresh());
       eventually(() -> metrics.scrape().contains("kivyx_ota_index_rejected_total{reason=\"signature\"} 1.0"), "stranger's index refused");
       Files.write(indexFile, "garbage".getBytes(StandardCharsets.UTF_8));
       eventually(() -> metrics.scrape().contains("kivyx_ota_index_rejected_total{reason=\"signature\"} 2.0"), "garbage refused");
@@ -86,18 +88,18 @@ class ChannelSourceTest {
   @Test
   void expiredIndexesAndManifestsThatDoNotMatchAreRefused() throws Exception {
     PublishedStore published = new PublishedStore(dir);
-    ChannelKey key = new ChannelKey(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL);
+    ChannelId key = new ChannelId(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL);
     MutableClock later = new MutableClock(published.pipeline.clock.instant().plus(Duration.ofDays(8)));
     assertThatThrownBy(() -> new SnapshotBuilder(published.keys(), later).build(key, published.indexBytes(), Optional.empty(), url -> published.store.read(url).map(o -> o.bytes())))
-        .isInstanceOfSatisfying(IndexRejectedException.class, e -> assertThat(e.reason()).isEqualTo(IndexRejectedException.Reason.EXPIRED))
+        .isInstanceOfSatisfying(DocumentRejectedException.class, e -> assertThat(e.reason()).isEqualTo(DocumentRejectedException.Reason.EXPIRED))
         .hasMessageContaining("expired");
     assertThatThrownBy(() -> published.builder().build(key, published.indexBytes(), Optional.empty(), url -> Optional.empty()))
-        .isInstanceOfSatisfying(IndexRejectedException.class, e -> assertThat(e.reason().retryable()).isTrue());
+        .isInstanceOfSatisfying(DocumentRejectedException.class, e -> assertThat(e.reason().retryable()).isTrue());
     assertThatThrownBy(() -> published.builder().build(key, published.indexBytes(), Optional.empty(), url -> Optional.of(new byte[] {1, 2, 3})))
-        .isInstanceOfSatisfying(IndexRejectedException.class, e -> assertThat(e.reason()).isEqualTo(IndexRejectedException.Reason.MANIFEST_INVALID));
-    ChannelKey elsewhere = new ChannelKey(PublishedStore.APP, Pipeline.PLATFORM, "beta");
+        .isInstanceOfSatisfying(DocumentRejectedException.class, e -> assertThat(e.reason()).isEqualTo(DocumentRejectedException.Reason.MANIFEST_INVALID));
+    ChannelId elsewhere = new ChannelId(PublishedStore.APP, Pipeline.PLATFORM, "beta");
     assertThatThrownBy(() -> published.builder().build(elsewhere, published.indexBytes(), Optional.empty(), url -> published.store.read(url).map(o -> o.bytes())))
-        .isInstanceOfSatisfying(IndexRejectedException.class, e -> assertThat(e.reason()).isEqualTo(IndexRejectedException.Reason.WRONG_CHANNEL));
+        .isInstanceOfSatisfying(DocumentRejectedException.class, e -> assertThat(e.reason()).isEqualTo(DocumentRejectedException.Reason.WRONG_CHANNEL));
   }
 
   @Test
@@ -150,7 +152,7 @@ class ChannelSourceTest {
 
         // garbage in the bucket is refused too, and the good snapshot stays
         s3.start();
-        s3.put("tenant/" + StoreLayout.index(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL), "garbage".getBytes(StandardCharsets.UTF_8));
+        s3.put("tenant/" + StoreLayout.index(new ChannelId(PublishedStore.APP, Pipeline.PLATFORM, PublishedStore.CHANNEL)), "garbage".getBytes(StandardCharsets.UTF_8));
         eventually(() -> metrics.scrape().contains("kivyx_ota_index_rejected_total{reason=\"signature\"} 1.0"), "garbage refused");
         assertThat(published.get(port, BASE + "/index").body()).isEqualTo(published.indexBytes());
       }

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link ArtifactStore#readIfChanged}: the directory store's default and S3's conditional GET. */
-class ConditionalReadTest {
+class ConditionalReadIT {
   private static final String KEY = "apps/a/ios/prod/index.cose";
 
   private static byte[] bytes(String s) {
