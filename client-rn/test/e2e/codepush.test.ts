@@ -6,10 +6,8 @@
  * an update folder.
  */
 import assert from "node:assert/strict";
-import { ChildProcess, spawn } from "node:child_process";
 import { createHash, generateKeyPairSync, verify } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { after, test } from "node:test";
@@ -17,13 +15,15 @@ import { AcquisitionManager, AcquisitionStatus } from "code-push/script/acquisit
 import type { Callback, Http, NativeUpdateNotification, Package, RemotePackage } from "code-push/script/acquisition-sdk.js";
 import yauzl from "yauzl";
 import { bucket } from "../../src/decision.js";
-import { jarPath, runJar } from "../jar.js";
+import { startServe, type RunningServer } from "../serve.js";
+import { runJar } from "../jar.js";
 
 const work = mkdtempSync(resolve(tmpdir(), "kivyx-codepush-"));
 const store = resolve(work, "store");
 const keys = resolve(work, "keys");
-let server: ChildProcess | null = null;
-let serverLog = "";
+let server: RunningServer | null = null;
+/** What the server printed so far. */
+const serverLog = (): string => server?.log() ?? "";
 let base = "";
 
 /** Deployment keys: A from the flag, B and C from the file. None may ever show up in logs or metrics. */
@@ -37,18 +37,6 @@ const KEY_D = "cpKeyD-ios-signed-Wm8bT2cV";
 const APP_D = "com.kivyx.cp.d";
 /** The code-signing key pair of app D: the app would pin the public half as CodePushPublicKey. */
 const signing = generateKeyPairSync("rsa", { modulusLength: 2048 });
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr !== null ? addr.port : 0;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 interface Published {
   releaseId: string;
@@ -94,33 +82,14 @@ async function start(): Promise<void> {
   const deployments = resolve(work, "deployments.txt");
   writeFileSync(deployments, `# CodePush deployments\n${KEY_B}=${APP_B}/android/production\n\n${KEY_C}=${APP_C}/ios/production\n${KEY_D}=${APP_D}/ios/production\n`);
   writeFileSync(resolve(work, "signing.pem"), signing.privateKey.export({ type: "pkcs8", format: "pem" }));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}/`;
-  server = spawn(
-    "java",
-    [
-      "-jar", jarPath(), "serve", "--store", store, "--pubkey", resolve(keys, "test-v1.pub.pem"), "--port", String(port), "--host", "127.0.0.1",
-      "--codepush-deployment", `${KEY_A}=${APP_A}/ios/production`, "--codepush-deployments", deployments,
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  server.stdout?.on("data", (d: Buffer) => (serverLog += d.toString()));
-  server.stderr?.on("data", (d: Buffer) => (serverLog += d.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`kivyx-ota serve exited with ${server.exitCode}:\n${serverLog}`);
-    try {
-      if ((await fetch(`${base}readyz`)).status === 200) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`kivyx-ota serve not ready after 60 s:\n${serverLog}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  server = await startServe([
+      "--store", store, "--pubkey", resolve(keys, "test-v1.pub.pem"),
+      "--codepush-deployment", `${KEY_A}=${APP_A}/ios/production`, "--codepush-deployments", deployments]);
+  base = server.base;
 }
 
 after(() => {
-  if (server !== null && server.exitCode === null) server.kill("SIGTERM");
+  server?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -183,7 +152,7 @@ async function serverOffers(key: string, label: string): Promise<void> {
     const r = await raw(`deployment_key=${key}&app_version=1.0.0&client_unique_id=probe`);
     const info = r.json["update_info"] as Record<string, unknown> | undefined;
     if (info?.["label"] === label) return;
-    if (Date.now() > deadline) throw new Error(`the server did not offer ${label}:\n${serverLog.slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`the server did not offer ${label}:\n${serverLog().slice(-2000)}`);
     await new Promise((res) => setTimeout(res, 200));
   }
 }
@@ -325,7 +294,7 @@ test("mandatory: a skipped mandatory release makes the newest one mandatory; pas
   const deadline = Date.now() + 30_000;
   let fromR1 = remote(await check(sdk(KEY_A, device), onR1));
   while (fromR1.label !== "r3") {
-    if (Date.now() > deadline) throw new Error(`the server did not offer r3:\n${serverLog.slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`the server did not offer r3:\n${serverLog().slice(-2000)}`);
     await new Promise((res) => setTimeout(res, 200));
     fromR1 = remote(await check(sdk(KEY_A, device), onR1));
   }
@@ -346,7 +315,7 @@ test("a 30 % rollout reaches the devices the decision function buckets in, withi
   const inside = Array.from({ length: n }, (_, i) => `device-${i}`).find((id) => bucket("production/r1", id) < weight)!;
   const deadline = Date.now() + 30_000;
   while ((await check(sdk(KEY_B, inside), { appVersion: "1.0.0" })) === null) {
-    if (Date.now() > deadline) throw new Error(`the server did not offer ${APP_B} r1:\n${serverLog.slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`the server did not offer ${APP_B} r1:\n${serverLog().slice(-2000)}`);
     await new Promise((res) => setTimeout(res, 200));
   }
   let offered = 0;
@@ -399,7 +368,7 @@ test("a package that does not match its signed hash is never offered", async () 
   assert.equal(await check(sdk(KEY_C, "dev-6"), { appVersion: "1.0.0" }), null);
   const r = await raw(`deployment_key=${KEY_C}&app_version=1.0.0&client_unique_id=dev-6`);
   assert.equal((r.json["update_info"] as Record<string, unknown>)["is_available"], false);
-  assert.match(serverLog, /CodePush package of release r1 .* does not match the size and SHA-256 its manifest signs/);
+  assert.match(serverLog(), /CodePush package of release r1 .* does not match the size and SHA-256 its manifest signs/);
 });
 
 test("bad input is refused with a 4xx the SDK reports as an error", async () => {
@@ -456,7 +425,7 @@ test("deployment keys appear in no log line and no metric", async () => {
   await ready();
   const metrics = await (await fetch(`${base}metrics`)).text();
   for (const key of [KEY_A, KEY_B, KEY_C, KEY_D]) {
-    assert.ok(!serverLog.includes(key), "a deployment key is in the server log");
+    assert.ok(!serverLog().includes(key), "a deployment key is in the server log");
     assert.ok(!metrics.includes(key), "a deployment key is in the metrics");
   }
 });

@@ -6,10 +6,9 @@
  */
 import codeSigning from "@expo/code-signing-certificates";
 import assert from "node:assert/strict";
-import { ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { after, test } from "node:test";
@@ -29,14 +28,16 @@ import {
   verifiedLeaf,
   verifySignedBody,
 } from "../expo-client.js";
+import { startServe, type RunningServer } from "../serve.js";
 import { jarPath, runJar } from "../jar.js";
 import { requireShared } from "../paths.js";
 
 const work = mkdtempSync(resolve(tmpdir(), "kivyx-expo-e2e-"));
 const store = resolve(work, "store");
 const keys = resolve(work, "keys");
-let server: ChildProcess | null = null;
-let serverLog = "";
+let server: RunningServer | null = null;
+/** What the server printed so far. */
+const serverLog = (): string => server?.log() ?? "";
 let base = "";
 const CORPUS = (name: string): string => resolve(requireShared("corpus"), name);
 const RUNTIME = "1.0.0";
@@ -68,18 +69,6 @@ const chain = (() => {
   };
 })();
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr !== null ? addr.port : 0;
-      s.close(() => ok(port));
-    });
-  });
-}
-
 let setup: Promise<void> | null = null;
 function ready(): Promise<void> {
   setup ??= start();
@@ -94,30 +83,12 @@ async function start(): Promise<void> {
   mkdirSync(resolve(keys, "chain"), { recursive: true });
   writeFileSync(resolve(keys, "chain", "leaf.key.pem"), chain.leafKeyPem);
   writeFileSync(resolve(keys, "chain", "leaf.cert.pem"), chain.leafPem);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}/`;
-  server = spawn(
-    "java",
-    ["-jar", jarPath(), "serve", "--store", store, "--pubkey", resolve(keys, "test-v1.pub.pem"), "--port", String(port), "--host", "127.0.0.1"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  server.stdout?.on("data", (d: Buffer) => (serverLog += d.toString()));
-  server.stderr?.on("data", (d: Buffer) => (serverLog += d.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`kivyx-ota serve exited with ${server.exitCode}:\n${serverLog}`);
-    try {
-      if ((await fetch(`${base}readyz`)).status === 200) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`kivyx-ota serve not ready after 60 s:\n${serverLog}`);
-    await new Promise((res) => setTimeout(res, 250));
-  }
+  server = await startServe(["--store", store, "--pubkey", resolve(keys, "test-v1.pub.pem")]);
+  base = server.base;
 }
 
 after(() => {
-  if (server !== null && server.exitCode === null) server.kill("SIGTERM");
+  server?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -154,7 +125,7 @@ async function serverSees(app: string, version: number): Promise<void> {
     } catch {
       // the server was busy reloading
     }
-    if (Date.now() > deadline) throw new Error(`the server did not pick up index ${version} of ${app}:\n${serverLog.slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`the server did not pick up index ${version} of ${app}:\n${serverLog().slice(-2000)}`);
     await new Promise((res) => setTimeout(res, 200));
   }
 }

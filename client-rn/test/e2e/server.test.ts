@@ -6,39 +6,28 @@
  * `serve` fails these tests with a clear message rather than skipping them.
  */
 import assert from "node:assert/strict";
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { resolve } from "node:path";
 import { after, describe, test } from "node:test";
 import { sha256Hex } from "../../src/bytes.js";
 import { CheckResult, OtaClient, OtaClientOptions, createOtaClient } from "../../src/client.js";
 import { nodePorts } from "../../src/node.js";
+import { startServe, type RunningServer } from "../serve.js";
 import { jarPath, runJar } from "../jar.js";
 import { requireShared } from "../paths.js";
 
 const work = mkdtempSync(resolve(tmpdir(), "kivyx-e2e-"));
 const store = resolve(work, "store");
 const keys = resolve(work, "keys");
-let server: ChildProcess | null = null;
-let serverLog = "";
+let server: RunningServer | null = null;
+/** What the server printed so far. */
+const serverLog = (): string => server?.log() ?? "";
 let base = "";
 let pubHex = "";
 let otherPubHex = "";
 let caseNo = 0;
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr !== null ? addr.port : 0;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 function requireServe(): void {
   const jar = jarPath();
@@ -66,27 +55,8 @@ async function start(): Promise<void> {
   otherPubHex = JSON.parse(
     runJar(["keys", "generate", "--name", "test-v1", "--out", resolve(work, "other")]).trim().split("\n").pop()!,
   ).publicKeyHex;
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}/`;
-  server = spawn(
-    "java",
-    ["-jar", jarPath(), "serve", "--store", store, "--pubkey", resolve(keys, "test-v1.pub.pem"), "--port", String(port), "--host", "127.0.0.1"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  server.stdout?.on("data", (d: Buffer) => (serverLog += d.toString()));
-  server.stderr?.on("data", (d: Buffer) => (serverLog += d.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`kivyx-ota serve exited with ${server.exitCode}:\n${serverLog}`);
-    try {
-      const r = await fetch(`${base}readyz`);
-      if (r.status === 200) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`kivyx-ota serve not ready after 60 s:\n${serverLog}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  server = await startServe(["--store", store, "--pubkey", resolve(keys, "test-v1.pub.pem")]);
+  base = server.base;
 }
 
 test("the jar under test has a 'serve' command and the server gets ready", async () => {
@@ -94,7 +64,7 @@ test("the jar under test has a 'serve' command and the server gets ready", async
 });
 
 after(() => {
-  if (server !== null && server.exitCode === null) server.kill("SIGTERM");
+  server?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -131,7 +101,7 @@ async function serverSees(app: string, version: number): Promise<void> {
     } catch {
       // a connection closed while the CLI ran: try again
     }
-    if (Date.now() > deadline) throw new Error(`the server did not pick up index version ${version} of ${app}:\n${serverLog.slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`the server did not pick up index version ${version} of ${app}:\n${serverLog().slice(-2000)}`);
     await new Promise((res) => setTimeout(res, 200));
   }
 }
@@ -235,7 +205,7 @@ for (const mode of ["static", "dynamic"] as const) {
       assert.equal((await d.client().checkAndApply()).status, "upToDate");
       if (mode === "dynamic") {
         await c.flushEvents();
-        assert.equal(await c.pendingEvents(), 0, `events not accepted by the server:\n${serverLog.slice(-1500)}`);
+        assert.equal(await c.pendingEvents(), 0, `events not accepted by the server:\n${serverLog().slice(-1500)}`);
       }
     });
 
@@ -328,7 +298,7 @@ for (const mode of ["static", "dynamic"] as const) {
       assert.equal(await d.ports.bundle.activeBundlePath(), null);
       if (mode === "dynamic") {
         await c.flushEvents();
-        assert.equal(await c.pendingEvents(), 0, `events not accepted by the server:\n${serverLog.slice(-1500)}`);
+        assert.equal(await c.pendingEvents(), 0, `events not accepted by the server:\n${serverLog().slice(-1500)}`);
       }
     });
 
