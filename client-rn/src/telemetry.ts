@@ -7,6 +7,14 @@ import type { HttpPort, StoragePort } from "./ports.js";
 
 export type EventType = "downloaded" | "applied" | "healthy" | "crashed" | "rolledBack";
 
+/**
+ * Why a trial launch crashed or a release was rolled back. The server counts these as the
+ * `reason` label of its device-event metric (anything else as `other`); the crash guardrail
+ * reports them beside a halt. Free text goes in `detail`, which is never counted.
+ */
+export const TRIAL_REASONS = ["notMarkedHealthy", "launchTimeout", "crashedBeforeJs", "jsError", "verifyFailed"] as const;
+export type TrialReason = (typeof TRIAL_REASONS)[number];
+
 export interface OtaEvent {
   type: EventType;
   appId: string;
@@ -15,6 +23,7 @@ export interface OtaEvent {
   releaseId: string;
   deviceId: string;
   time: string;
+  reason?: TrialReason;
   detail?: string;
 }
 
