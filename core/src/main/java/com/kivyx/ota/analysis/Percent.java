@@ -3,10 +3,10 @@ package com.kivyx.ota.analysis;
 import java.util.Locale;
 
 /** Rates as people read them in a status message: 1.03%, 0.052%. */
-final class Percent {
+public final class Percent {
   private Percent() {}
 
-  static String of(double rate) {
+  public static String of(double rate) {
     double pct = rate * 100;
     if (pct == 0) {
       return "0%";

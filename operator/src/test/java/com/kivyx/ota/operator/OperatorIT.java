@@ -113,7 +113,7 @@ class OperatorIT {
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
         .hasMessageContaining("setWeight").hasMessageContaining("100");
     Rollout both = rollout(ns, "both", "rel", List.of(new RolloutSpec.Step(10, new RolloutSpec.Pause("1h"))));
-    assertThatThrownBy(() -> client.resource(both).create()).hasMessageContaining("a step is either setWeight or pause");
+    assertThatThrownBy(() -> client.resource(both).create()).hasMessageContaining("a step is exactly one of setWeight, pause or analysis");
 
     Release badHash = release(ns, "bad-hash", "production", 1, new FileSourceSpec("index.js", "s3://b/k", "ABC", 10L, null));
     assertThatThrownBy(() -> client.resource(badHash).create()).hasMessageContaining("sha256");
