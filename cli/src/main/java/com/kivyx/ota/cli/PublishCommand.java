@@ -79,7 +79,7 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--notes", paramLabel = "TEXT", description = "Release notes, kept in the manifest's metadata.")
   String notes;
 
-  @Option(names = "--delta-timeout", paramLabel = "DURATION", converter = Durations.class, description = "Time budget per delta (default: 10s).")
+  @Option(names = "--delta-timeout", paramLabel = "DURATION", converter = Durations.class, description = "CPU-time budget per delta (default: 10s); past it the release publishes without that delta.")
   Duration deltaTimeout = DeltaBudget.DEFAULT.maxTime();
 
   @Option(names = "--no-deltas", description = "Publish without deltas.")

@@ -1,24 +1,40 @@
 package com.kivyx.ota.crds;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** Where a Release stands: Pending, Publishing, Published or Failed. */
+/**
+ * Where a Release stands. {@code store} names the store it was published into
+ * ({@code ArtifactStore.describe()}), so a Channel can tell whether it may offer the release
+ * without asking the store.
+ */
 public record ReleaseStatus(
-    String phase,
+    Phase phase,
     String releaseId,
     String manifestUrl,
     String manifestSha256,
     Long manifestSize,
     String keyId,
     List<DeltaStatus> deltas,
+    String store,
     String message,
     Long observedGeneration,
     List<Condition> conditions) {
-  public static final String PENDING = "Pending";
-  public static final String PUBLISHING = "Publishing";
-  public static final String PUBLISHED = "Published";
-  public static final String FAILED = "Failed";
+
+  /** The phases, as {@code kubectl get releases} shows them. */
+  public enum Phase {
+    @JsonProperty("Pending") PENDING,
+    @JsonProperty("Publishing") PUBLISHING,
+    @JsonProperty("Published") PUBLISHED,
+    @JsonProperty("Failed") FAILED
+  }
 
   /** A published delta: from which launch asset, and how big. */
   public record DeltaStatus(String fromSha256, Long size) {}
+
+  @JsonIgnore
+  public boolean isPublished() {
+    return phase == Phase.PUBLISHED;
+  }
 }

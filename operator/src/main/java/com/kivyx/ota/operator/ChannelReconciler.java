@@ -37,6 +37,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,21 @@ public final class ChannelReconciler implements Reconciler<Channel> {
             .withSecondaryToPrimaryMapper(r -> Set.of(new ResourceID(r.getSpec().channel(), r.getMetadata().getNamespace())))
             .build(),
         context);
-    return List.of(rollouts);
+    // A Release that gets published wakes the Channels of the Rollouts naming it; a Channel reads
+    // its Releases from this cache (through its Rollouts), never from the API server.
+    InformerEventSource<Release, Channel> releases = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Release.class, Channel.class)
+            .withSecondaryToPrimaryMapper(release -> rollouts
+                .list(release.getMetadata().getNamespace(), r -> r.getSpec().release().equals(release.getMetadata().getName()))
+                .map(r -> new ResourceID(r.getSpec().channel(), r.getMetadata().getNamespace()))
+                .collect(Collectors.toSet()))
+            .withPrimaryToSecondaryMapper((Channel c) -> rollouts
+                .list(c.getMetadata().getNamespace(), r -> r.getSpec().channel().equals(c.getMetadata().getName()))
+                .map(r -> new ResourceID(r.getSpec().release(), r.getMetadata().getNamespace()))
+                .collect(Collectors.toSet()))
+            .build(),
+        context);
+    return List.of(rollouts, releases);
   }
 
   @Override
@@ -79,6 +94,8 @@ public final class ChannelReconciler implements Reconciler<Channel> {
     List<ChannelStatus.PlatformIndex> indexes = new ArrayList<>();
     Instant now = clock.instant();
     Duration nextCheck = ttl.dividedBy(2);
+    Map<String, Release> releases = context.getSecondaryResources(Release.class).stream()
+        .collect(Collectors.toMap(r -> r.getMetadata().getName(), r -> r));
     try (ChannelBackend backend = backends.open(channel)) {
       ChannelIndexUpdater updater = new ChannelIndexUpdater(backend.store(), backend.signer(), Map.of(), clock, ttl,
           message -> LOG.info("{}/{}: {}", namespace, channel.getMetadata().getName(), message));
@@ -86,7 +103,7 @@ public final class ChannelReconciler implements Reconciler<Channel> {
         ChannelId id = new ChannelId(channel.getSpec().appId(), Platform.of(platformName.name()), channel.channelName());
         List<ChannelRelease> entries = new ArrayList<>();
         for (Rollout rollout : context.getSecondaryResources(Rollout.class)) {
-          entry(channel, platformName, rollout, context, backend, problems).ifPresent(entries::add);
+          entry(channel, platformName, rollout, releases.get(rollout.getSpec().release()), backend, problems).ifPresent(entries::add);
         }
         List<String> revoked = HaltRevocations.of(context.getSecondaryResources(Rollout.class), platformName,
             name -> context.getClient().resources(Release.class).inNamespace(namespace).withName(name).get());
@@ -108,9 +125,13 @@ public final class ChannelReconciler implements Reconciler<Channel> {
     ChannelStatus old = channel.getStatus();
     long generation = channel.getMetadata().getGeneration();
     String message = problems.isEmpty() ? "index signed" : String.join("; ", problems);
-    channel.setStatus(new ChannelStatus(indexes, generation, message,
+    ChannelStatus status = new ChannelStatus(indexes, generation, message,
         Conditions.set(old == null ? null : old.conditions(), "Ready", problems.isEmpty(), problems.isEmpty() ? "IndexSigned" : "RolloutsSkipped",
-            message, generation, now)));
+            message, generation, now));
+    if (status.equals(old)) {
+      return UpdateControl.<Channel>noUpdate().rescheduleAfter(nextCheck); // nothing to write
+    }
+    channel.setStatus(status);
     if (old == null || !indexes.equals(old.platforms())) {
       events.record(channel, problems.isEmpty() ? EventRecorder.NORMAL : EventRecorder.WARNING, "IndexSigned",
           indexes.stream().map(i -> i.platform() + " v" + i.indexVersion() + " (" + i.releases() + " release(s))").toList() + (problems.isEmpty() ? "" : "; " + message));
@@ -130,16 +151,14 @@ public final class ChannelReconciler implements Reconciler<Channel> {
   }
 
   /** The index entry of one Rollout, or empty (with a problem noted) when it cannot be offered. */
-  private java.util.Optional<ChannelRelease> entry(Channel channel, ReleaseSpec.Platform platform, Rollout rollout, Context<Channel> context,
+  private java.util.Optional<ChannelRelease> entry(Channel channel, ReleaseSpec.Platform platform, Rollout rollout, Release release,
       ChannelBackend backend, List<String> problems) {
     RolloutStatus status = rollout.getStatus();
     if (status == null || status.currentWeight() == null || status.currentWeight() == 0
         || RolloutStatus.ABORTED.equals(status.phase()) || Boolean.TRUE.equals(rollout.getSpec().abort())) {
       return java.util.Optional.empty();
     }
-    Release release = context.getClient().resources(Release.class).inNamespace(rollout.getMetadata().getNamespace())
-        .withName(rollout.getSpec().release()).get();
-    if (release == null || release.getStatus() == null || !ReleaseStatus.PUBLISHED.equals(release.getStatus().phase())) {
+    if (release == null || release.getStatus() == null || !release.getStatus().isPublished()) {
       return java.util.Optional.empty();
     }
     ReleaseSpec spec = release.getSpec();
@@ -152,7 +171,12 @@ public final class ChannelReconciler implements Reconciler<Channel> {
       return java.util.Optional.empty();
     }
     ReleaseStatus published = release.getStatus();
-    if (!backend.store().exists(published.manifestUrl())) {
+    // The store a Release went into is in its status; a Release published before that field
+    // existed is checked in the store itself.
+    boolean sameStore = published.store() != null
+        ? published.store().equals(backend.store().describe())
+        : backend.store().exists(published.manifestUrl());
+    if (!sameStore) {
       problems.add("Rollout " + name + ": Release " + release.getMetadata().getName()
           + " was published into another store; publish it through a Channel that uses this store");
       return java.util.Optional.empty();

@@ -15,19 +15,27 @@ import com.kivyx.ota.publish.ReleasePublisher;
 import com.kivyx.ota.publish.ReleaseRequest;
 import com.kivyx.ota.publish.SourceFetcher;
 import com.kivyx.ota.publish.VersionCodeRule;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import com.kivyx.ota.crds.ReleaseStatus.Phase;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +47,6 @@ import org.slf4j.LoggerFactory;
 @ControllerConfiguration(name = "release")
 public final class ReleaseReconciler implements Reconciler<Release> {
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseReconciler.class);
-  static final Duration CHANNEL_MISSING_RETRY = Duration.ofSeconds(20);
 
   private final ChannelBackends backends;
   private final Optional<DeltaMaker> deltas;
@@ -56,25 +63,45 @@ public final class ReleaseReconciler implements Reconciler<Release> {
   }
 
   @Override
+  public List<EventSource<?, Release>> prepareEventSources(EventSourceContext<Release> context) {
+    // A Channel that appears (or changes) wakes the Releases that name it, at once.
+    InformerEventSource<Channel, Release> channels = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Channel.class, Release.class)
+            .withSecondaryToPrimaryMapper(channel -> context.getPrimaryCache()
+                .list(channel.getMetadata().getNamespace(), r -> r.getSpec().channel().equals(channel.getMetadata().getName()))
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet()))
+            .withPrimaryToSecondaryMapper((Release r) -> Set.of(new ResourceID(r.getSpec().channel(), r.getMetadata().getNamespace())))
+            .build(),
+        context);
+    return List.of(channels);
+  }
+
+  @Override
   public UpdateControl<Release> reconcile(Release release, Context<Release> context) throws Exception {
     ReleaseStatus status = release.getStatus();
     long generation = release.getMetadata().getGeneration();
-    if (status != null && ReleaseStatus.PUBLISHED.equals(status.phase()) && Long.valueOf(generation).equals(status.observedGeneration())) {
+    if (status != null && status.isPublished() && Long.valueOf(generation).equals(status.observedGeneration())) {
       return UpdateControl.noUpdate();
     }
-    KubernetesClient client = context.getClient();
     ReleaseSpec spec = release.getSpec();
     String namespace = release.getMetadata().getNamespace();
-    Channel channel = client.resources(Channel.class).inNamespace(namespace).withName(spec.channel()).get();
-    if (channel == null) {
-      release.setStatus(status(status, ReleaseStatus.PENDING, "Channel " + spec.channel() + " does not exist yet", generation, false, "ChannelMissing"));
-      return UpdateControl.patchStatus(release).rescheduleAfter(CHANNEL_MISSING_RETRY);
+    Optional<Channel> named = context.getSecondaryResource(Channel.class);
+    if (named.isEmpty()) {
+      // No polling: the Channel informer wakes this Release when the Channel appears.
+      ReleaseStatus pending = status(status, Phase.PENDING, "Channel " + spec.channel() + " does not exist yet", generation, false, "ChannelMissing");
+      if (Objects.equals(pending, status)) {
+        return UpdateControl.noUpdate();
+      }
+      release.setStatus(pending);
+      return UpdateControl.patchStatus(release);
     }
-    if (status == null || !ReleaseStatus.PUBLISHING.equals(status.phase()) || !Long.valueOf(generation).equals(status.observedGeneration())) {
+    Channel channel = named.get();
+    if (status == null || status.phase() != Phase.PUBLISHING || !Long.valueOf(generation).equals(status.observedGeneration())) {
       // Show Publishing first, then do the work in the next round: a long publish is visible.
       String message = "publishing into the store of Channel " + spec.channel();
       events.record(release, EventRecorder.NORMAL, "Publishing", message);
-      release.setStatus(status(status, ReleaseStatus.PUBLISHING, message, generation, false, "Publishing"));
+      release.setStatus(status(status, Phase.PUBLISHING, message, generation, false, "Publishing"));
       return UpdateControl.patchStatus(release).rescheduleAfter(Duration.ofMillis(100));
     }
     try (ChannelBackend backend = backends.open(channel)) {
@@ -89,13 +116,14 @@ public final class ReleaseReconciler implements Reconciler<Release> {
       PublishedRelease published = publisher.publish(request(release));
       var manifest = published.manifest();
       release.setStatus(new ReleaseStatus(
-          ReleaseStatus.PUBLISHED,
+          Phase.PUBLISHED,
           release.getMetadata().getName(),
           published.manifestRef().url(),
           published.manifestRef().sha256(),
           published.manifestRef().size(),
           backend.signer().kid(),
           manifest.deltas().stream().map(d -> new ReleaseStatus.DeltaStatus(d.fromSha256(), d.size())).toList(),
+          backend.store().describe(),
           "published " + manifest.assets().size() + " asset(s) and " + manifest.deltas().size() + " delta(s), signed by " + backend.signer().kid(),
           generation,
           Conditions.set(status == null ? null : status.conditions(), "Published", true, "Published",
@@ -109,14 +137,14 @@ public final class ReleaseReconciler implements Reconciler<Release> {
   public ErrorStatusUpdateControl<Release> updateErrorStatus(Release release, Context<Release> context, Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     long generation = release.getMetadata().getGeneration();
-    release.setStatus(status(release.getStatus(), ReleaseStatus.FAILED, message, generation, false, "PublishFailed"));
+    release.setStatus(status(release.getStatus(), Phase.FAILED, message, generation, false, "PublishFailed"));
     events.record(release, EventRecorder.WARNING, "PublishFailed", message);
     return ErrorStatusUpdateControl.patchStatus(release);
   }
 
   /** A status that is not (yet) Published: no manifest to report. */
-  private ReleaseStatus status(ReleaseStatus old, String phase, String message, long generation, boolean ok, String reason) {
-    return new ReleaseStatus(phase, null, null, null, null, null, null, message, generation,
+  private ReleaseStatus status(ReleaseStatus old, Phase phase, String message, long generation, boolean ok, String reason) {
+    return new ReleaseStatus(phase, null, null, null, null, null, null, null, message, generation,
         Conditions.set(old == null ? null : old.conditions(), "Published", ok, reason, message, generation, clock.instant()));
   }
 

@@ -87,7 +87,7 @@ public final class RolloutReconciler implements Reconciler<Rollout> {
   @Override
   public UpdateControl<Rollout> reconcile(Rollout rollout, Context<Rollout> context) {
     Optional<Release> release = context.getSecondaryResource(Release.class);
-    boolean published = release.map(r -> r.getStatus() != null && ReleaseStatus.PUBLISHED.equals(r.getStatus().phase())).orElse(false);
+    boolean published = release.map(r -> r.getStatus() != null && r.getStatus().isPublished()).orElse(false);
     Optional<Integer> promoted = promotedStep(rollout);
     RolloutStatus old = rollout.getStatus();
     Instant now = clock.instant();
@@ -272,6 +272,7 @@ public final class RolloutReconciler implements Reconciler<Rollout> {
   /** Another completed Rollout on the same channel with a newer release of the same runtime. */
   private static Optional<String> supersededBy(Rollout rollout, Release release, Context<Rollout> context) {
     String namespace = rollout.getMetadata().getNamespace();
+    var releases = (InformerEventSource<Release, Rollout>) context.eventSourceRetriever().getEventSourceFor(Release.class);
     // Read from the API server, not a cache: the sibling that just completed must be seen.
     return context.getClient().resources(Rollout.class).inNamespace(namespace).list().getItems().stream()
         .filter(other -> other.getSpec().channel().equals(rollout.getSpec().channel())
@@ -279,7 +280,8 @@ public final class RolloutReconciler implements Reconciler<Rollout> {
             && other.getStatus() != null
             && RolloutStatus.COMPLETED.equals(other.getStatus().phase()))
         .filter(other -> {
-          Release newer = context.getClient().resources(Release.class).inNamespace(namespace).withName(other.getSpec().release()).get();
+          // Releases do not change once published: the informer's copy is as good as a GET.
+          Release newer = releases.get(new ResourceID(other.getSpec().release(), namespace)).orElse(null);
           return newer != null
               && newer.getSpec().platform() == release.getSpec().platform()
               && newer.getSpec().runtimeVersion().equals(release.getSpec().runtimeVersion())

@@ -379,7 +379,7 @@ class HelmChartIT {
       for (String name : List.of("app-1-0-0", "app-1-0-1")) {
         await("Release " + name + " Published", () -> {
           Release r = admin.resources(Release.class).inNamespace(appNs).withName(name).get();
-          return r.getStatus() != null && ReleaseStatus.PUBLISHED.equals(r.getStatus().phase());
+          return r.getStatus() != null && r.getStatus().isPublished();
         });
       }
       await("Rollout app-1-0-1 Completed", () -> {

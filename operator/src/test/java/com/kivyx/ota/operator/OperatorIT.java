@@ -202,17 +202,17 @@ class OperatorIT {
     setUpChannel(ns);
     KivyxOperator first = startOperator(Optional.empty());
     kube.client.resource(release(ns, "big-v1", "production", 1, upload(ns, "big1.js", 1_500_000, 11))).create();
-    awaitRelease(ns, "big-v1", ReleaseStatus.PUBLISHED);
+    awaitRelease(ns, "big-v1", ReleaseStatus.Phase.PUBLISHED);
     // The second publish makes a delta against the first, which takes long enough to crash in.
     kube.client.resource(release(ns, "big-v2", "production", 2, upload(ns, "big2.js", 1_500_000, 12))).create();
     Eventually.await("big-v2 publishing", TIMEOUT, () -> {
       ReleaseStatus st = release(ns, "big-v2").getStatus();
-      return st != null && ReleaseStatus.PUBLISHING.equals(st.phase());
+      return st != null && st.phase() == ReleaseStatus.Phase.PUBLISHING;
     });
     first.close();
     operators.remove(first);
     startOperator(Optional.empty());
-    awaitRelease(ns, "big-v2", ReleaseStatus.PUBLISHED);
+    awaitRelease(ns, "big-v2", ReleaseStatus.Phase.PUBLISHED);
     try (S3Store store = s3.store(ns + "/" + PREFIX)) {
       assertThat(store.list(StoreLayout.releasesPrefix(APP, Platform.ANDROID)))
           .containsExactlyInAnyOrder(StoreLayout.releaseRecord(APP, Platform.ANDROID, "big-v1"), StoreLayout.releaseRecord(APP, Platform.ANDROID, "big-v2"));
@@ -221,6 +221,23 @@ class OperatorIT {
     awaitRollout(ns, "ro-big", RolloutStatus.COMPLETED);
     Eventually.await("the index offers big-v2 once", TIMEOUT, () -> index(ns).releases().stream().filter(r -> r.releaseId().equals("big-v2")).count() == 1);
     assertThat(verify(ns).problems()).isEmpty();
+  }
+
+  @Test
+  void aReleaseWaitingForItsChannelIsWokenWhenTheChannelAppears() throws Exception {
+    // The operator no longer polls for a missing Channel: only the Channel informer can wake
+    // this Release, so it publishes only if that wiring works.
+    String ns = namespace();
+    startOperator(Optional.empty());
+    kube.client.resource(release(ns, "early-v1", "production", 1, upload(ns, "early1.js", 5_000, 31))).create();
+    Eventually.await("Release early-v1 Pending for its Channel", TIMEOUT, () -> {
+      Release r = release(ns, "early-v1");
+      return r != null && r.getStatus() != null && r.getStatus().phase() == ReleaseStatus.Phase.PENDING;
+    });
+    assertThat(release(ns, "early-v1").getStatus().message()).contains("Channel production does not exist yet");
+    setUpChannel(ns);
+    awaitRelease(ns, "early-v1", ReleaseStatus.Phase.PUBLISHED);
+    assertThat(release(ns, "early-v1").getStatus().store()).isEqualTo("s3://" + S3TestServer.BUCKET + "/" + ns + "/" + PREFIX + "/");
   }
 
   @Test
@@ -234,7 +251,7 @@ class OperatorIT {
     String leader = holder(ns);
     assertThat(leader).isIn("operator-a", "operator-b");
     kube.client.resource(release(ns, "le-v1", "production", 1, upload(ns, "le1.js", 5_000, 21))).create();
-    awaitRelease(ns, "le-v1", ReleaseStatus.PUBLISHED);
+    awaitRelease(ns, "le-v1", ReleaseStatus.Phase.PUBLISHED);
 
     KivyxOperator leading = leader.equals("operator-a") ? a : b;
     leading.close();
@@ -242,7 +259,7 @@ class OperatorIT {
     String follower = leader.equals("operator-a") ? "operator-b" : "operator-a";
     Eventually.await("the other instance takes over the Lease", TIMEOUT, () -> follower.equals(holder(ns)));
     kube.client.resource(release(ns, "le-v2", "production", 2, upload(ns, "le2.js", 5_000, 22))).create();
-    awaitRelease(ns, "le-v2", ReleaseStatus.PUBLISHED);
+    awaitRelease(ns, "le-v2", ReleaseStatus.Phase.PUBLISHED);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -342,10 +359,10 @@ class OperatorIT {
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
   }
 
-  private static void awaitRelease(String ns, String name, String phase) {
+  private static void awaitRelease(String ns, String name, ReleaseStatus.Phase phase) {
     Eventually.await("Release " + name + " " + phase, TIMEOUT, () -> {
       Release r = release(ns, name);
-      return r != null && r.getStatus() != null && phase.equals(r.getStatus().phase());
+      return r != null && r.getStatus() != null && phase == r.getStatus().phase();
     });
   }
 
