@@ -13,6 +13,11 @@ import java.util.TreeMap;
  * A release's settled trials since a time, from Prometheus: the guardrail's data path for the
  * operator and for {@code kivyx-ota analyze}. Anything that is not a clear answer (an error, no
  * series, no samples in the window yet) is {@link Observation.Missing}, never zero.
+ *
+ * <p>On Prometheus 3.16+ the counts are exact ({@code increase(...[w] anchored)}). Older servers
+ * extrapolate {@code increase()} from the samples to the window's edges; evaluating at the newest
+ * sample removes most of that, and what is left over-counts healthy and rolled-back trials alike
+ * (a few percent on a window of minutes), so the rate is unbiased but the trial count is not exact.
  */
 public final class PrometheusTrials {
   /**
@@ -32,14 +37,19 @@ public final class PrometheusTrials {
     Duration window = Duration.between(start, now);
     String query = q.settledTrials(window, false);
     try {
-      query = q.settledTrials(window, client.supportsAnchored());
+      boolean anchored = client.supportsAnchored();
+      query = q.settledTrials(window, anchored);
       List<PrometheusClient.Sample> newest = client.query(q.newestSample(), now);
       if (newest.isEmpty()) {
         return new Result(new Observation.Missing("no series of " + DeviceEventQuery.METRIC + q.selector()
             + " in Prometheus: is it scraping every manifest server, and do they serve this release?"), Map.of(), query);
       }
       Instant freshest = Instant.ofEpochMilli(Math.round(newest.get(0).value() * 1000));
-      List<PrometheusClient.Sample> samples = client.query(query, now);
+      // Evaluated at the newest sample, not now: without anchored, increase() extrapolates from
+      // the last sample to the evaluation time, which after a burst of events over-counts.
+      Instant at = freshest.isAfter(now) || freshest.isBefore(start) ? now : freshest;
+      query = q.settledTrials(Duration.between(start, at), anchored);
+      List<PrometheusClient.Sample> samples = client.query(query, at);
       if (samples.isEmpty()) {
         return new Result(new Observation.Missing("no samples in the last " + window.toSeconds() + "s yet (a window needs two scrapes)"), Map.of(), query);
       }
