@@ -1,12 +1,14 @@
-/** Byte helpers that work on Hermes: no Buffer, no TextDecoder, no atob. */
-import { sha256 as nobleSha256 } from "@noble/hashes/sha2.js";
+/**
+ * Byte helpers that work on Hermes: no Buffer, no TextEncoder/TextDecoder (Hermes before
+ * React Native 0.74 has neither), no atob. The per-byte loops index typed arrays directly and
+ * call nothing, which is what an interpreter runs fastest.
+ */
+import { sha256 } from "./sha256.js";
 
-export function sha256(data: Uint8Array): Uint8Array {
-  return nobleSha256(data);
-}
+export { Sha256, sha256 } from "./sha256.js";
 
 export function sha256Hex(data: Uint8Array): string {
-  return toHex(nobleSha256(data));
+  return toHex(sha256(data));
 }
 
 const HEX = "0123456789abcdef";
@@ -128,46 +130,85 @@ export function utf8DecodeStrict(bytes: Uint8Array, start = 0, end = bytes.lengt
 }
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_LOOKUP: Record<string, number> = {};
-for (let i = 0; i < B64.length; i++) B64_LOOKUP[B64[i]!] = i;
+const INVALID = 255;
+/** char code -> 6-bit value, INVALID for anything outside the alphabet (including '='). */
+const B64_VALUE = new Uint8Array(256).fill(INVALID);
+for (let i = 0; i < B64.length; i++) B64_VALUE[B64.charCodeAt(i)] = i;
+const B64_CODE = new Uint8Array(64);
+for (let i = 0; i < 64; i++) B64_CODE[i] = B64.charCodeAt(i);
 
 /** Strict standard base64 (with padding; whitespace is refused). */
 export function base64Decode(text: string): Uint8Array {
-  if (text.length % 4 !== 0) throw new Error("base64 length is not a multiple of 4");
+  const n = text.length;
+  if (n % 4 !== 0) throw new Error("base64 length is not a multiple of 4");
   let pad = 0;
-  if (text.endsWith("==")) pad = 2;
-  else if (text.endsWith("=")) pad = 1;
-  const out = new Uint8Array((text.length / 4) * 3 - pad);
+  if (n > 0 && text.charCodeAt(n - 1) === 61) pad = text.charCodeAt(n - 2) === 61 ? 2 : 1;
+  const out = new Uint8Array((n / 4) * 3 - pad);
+  const value = B64_VALUE;
+  const full = pad === 0 ? n : n - 4;
   let o = 0;
-  for (let i = 0; i < text.length; i += 4) {
-    let v = 0;
-    for (let k = 0; k < 4; k++) {
-      const ch = text[i + k]!;
-      let x: number;
-      if (ch === "=" && i + 4 === text.length && k >= 4 - pad) x = 0;
-      else {
-        const found = B64_LOOKUP[ch];
-        if (found === undefined) throw new Error("invalid base64 character");
-        x = found;
-      }
-      v = v * 64 + x;
-    }
-    const b = [(v >> 16) & 255, (v >> 8) & 255, v & 255];
-    for (let k = 0; k < 3 && o < out.length; k++) out[o++] = b[k]!;
+  let bad = 0;
+  for (let i = 0; i < full; i += 4) {
+    const a = value[text.charCodeAt(i) & 255]!;
+    const b = value[text.charCodeAt(i + 1) & 255]!;
+    const c = value[text.charCodeAt(i + 2) & 255]!;
+    const d = value[text.charCodeAt(i + 3) & 255]!;
+    // INVALID has bit 7 set, which no 6-bit value has; chars above 255 are caught below.
+    bad |= a | b | c | d;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o] = v >> 16;
+    out[o + 1] = v >> 8;
+    out[o + 2] = v;
+    o += 3;
   }
+  if (pad > 0) {
+    const a = value[text.charCodeAt(n - 4) & 255]!;
+    const b = value[text.charCodeAt(n - 3) & 255]!;
+    const c = pad === 2 ? 0 : value[text.charCodeAt(n - 2) & 255]!;
+    bad |= a | b | c;
+    const v = (a << 18) | (b << 12) | (c << 6);
+    out[o] = v >> 16;
+    if (pad === 1) out[o + 1] = v >> 8;
+  }
+  if ((bad & 0x80) !== 0 || !latin1Only(text)) throw new Error("invalid base64 character");
   return out;
 }
 
+function latin1Only(text: string): boolean {
+  // Only reached after the fast loop, whose `& 255` would map e.g. U+0141 onto 'A'.
+  return !/[^\x00-\xff]/.test(text);
+}
+
 export function base64Encode(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!;
-    const b = i + 1 < bytes.length ? bytes[i + 1]! : 0;
-    const c = i + 2 < bytes.length ? bytes[i + 2]! : 0;
-    const v = (a << 16) | (b << 8) | c;
-    out += B64[(v >> 18) & 63]! + B64[(v >> 12) & 63]!;
-    out += i + 1 < bytes.length ? B64[(v >> 6) & 63]! : "=";
-    out += i + 2 < bytes.length ? B64[v & 63]! : "=";
+  const code = B64_CODE;
+  const n = bytes.length;
+  const chunks: string[] = [];
+  // Build 3 KiB-of-input chunks from char codes: string concatenation per byte is slow on Hermes.
+  const buf = new Array<number>(4096);
+  for (let start = 0; start < n; start += 3072) {
+    const end = Math.min(n, start + 3072);
+    let o = 0;
+    let i = start;
+    for (; i + 3 <= end; i += 3) {
+      const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+      buf[o] = code[v >> 18]!;
+      buf[o + 1] = code[(v >> 12) & 63]!;
+      buf[o + 2] = code[(v >> 6) & 63]!;
+      buf[o + 3] = code[v & 63]!;
+      o += 4;
+    }
+    if (i < end) {
+      const b1 = i + 1 < end ? bytes[i + 1]! : 0;
+      const v = (bytes[i]! << 16) | (b1 << 8);
+      buf[o] = code[v >> 18]!;
+      buf[o + 1] = code[(v >> 12) & 63]!;
+      buf[o + 2] = i + 1 < end ? code[(v >> 6) & 63]! : 61;
+      buf[o + 3] = 61;
+      o += 4;
+    }
+    buf.length = o;
+    chunks.push(String.fromCharCode.apply(null, buf));
+    buf.length = 4096;
   }
-  return out;
+  return chunks.join("");
 }

@@ -25,9 +25,21 @@ import {
 } from "./documents.js";
 import { CoseRejectedError, OtaError } from "./errors.js";
 import { isObject, parseStrictJson } from "./json.js";
+import {
+  InstalledRelease,
+  LifecycleEffect,
+  LifecycleEvent,
+  LifecycleState,
+  RollbackReason,
+  StateV2,
+  nextRelease,
+  readState,
+  runningRelease,
+  step,
+} from "./lifecycle.js";
 import type { Ports } from "./ports.js";
 import { HttpTooLargeError } from "./ports.js";
-import { EventType, Telemetry, TelemetryOptions } from "./telemetry.js";
+import { EventReason, EventType, Telemetry, TelemetryOptions } from "./telemetry.js";
 
 export interface HealthOptions {
   /** Launches a new bundle gets to call markHealthy() before the next start rolls it back. */
@@ -80,32 +92,13 @@ export interface CheckResult {
 export interface HealthResult {
   readonly status: "ok" | "trial" | "rolledBack";
   readonly releaseId?: string;
+  /** Why, in words. */
   readonly reason?: string;
+  /** Why, as the bounded code telemetry carries. */
+  readonly rollbackReason?: RollbackReason;
 }
 
-interface InstalledRelease {
-  readonly releaseId: string;
-  readonly versionCode: number;
-  /** Directory of the release, relative to the storage root. */
-  readonly dir: string;
-  /** The launch asset file, relative to the storage root. */
-  readonly bundle: string;
-  readonly sha256: string;
-  readonly size: number;
-}
-
-interface PersistedState {
-  v: 1;
-  current: InstalledRelease | null;
-  pending: (InstalledRelease & { mandatory: boolean }) | null;
-  pendingEmbedded: boolean;
-  previous: InstalledRelease | null;
-  trial: { releaseId: string; launches: number; startedAt: number; previous: InstalledRelease | null } | null;
-  failedReleases: string[];
-  lastIndexVersion: number;
-  newestSignedTime: number;
-  cache: { url: string; etag: string; body: string } | null;
-}
+type PersistedState = StateV2;
 
 export interface OtaState {
   readonly currentReleaseId: string | null;
@@ -116,25 +109,14 @@ export interface OtaState {
   readonly failedReleases: readonly string[];
   readonly lastIndexVersion: number;
   readonly newestSignedTime: string | null;
+  /** The lifecycle state's kind (README "Lifecycle"). */
+  readonly phase: LifecycleState["kind"];
+  /** The app binary the state was written under, as native reported it. */
+  readonly binaryVersion: string | null;
 }
 
 const STATE_KEY = "kivyx-ota/state";
 const DEFAULT_MAX_BUNDLE = 64 * 1024 * 1024;
-
-function initialState(): PersistedState {
-  return {
-    v: 1,
-    current: null,
-    pending: null,
-    pendingEmbedded: false,
-    previous: null,
-    trial: null,
-    failedReleases: [],
-    lastIndexVersion: 0,
-    newestSignedTime: 0,
-    cache: null,
-  };
-}
 
 function message(e: unknown): string {
   if (e instanceof OtaError || e instanceof CoseRejectedError) return e.message;
@@ -169,7 +151,7 @@ class Client implements OtaClient {
   private readonly verifier: CoseVerifier;
   private readonly telemetry: Telemetry;
   private readonly now: () => number;
-  private cached: PersistedState = initialState();
+  private cached: PersistedState = readState(null);
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: OtaClientOptions) {
@@ -206,16 +188,7 @@ class Client implements OtaClient {
   }
 
   private async load(): Promise<PersistedState> {
-    const raw = await this.ports.storage.getItem(STATE_KEY);
-    let s = initialState();
-    if (raw !== null) {
-      try {
-        const parsed = JSON.parse(raw) as PersistedState;
-        if (parsed.v === 1) s = { ...initialState(), ...parsed };
-      } catch {
-        s = initialState();
-      }
-    }
+    const s = readState(await this.ports.storage.getItem(STATE_KEY));
     this.cached = s;
     return s;
   }
@@ -225,7 +198,7 @@ class Client implements OtaClient {
     this.cached = s;
   }
 
-  private async event(type: EventType, releaseId: string, detail?: string): Promise<void> {
+  private async event(type: EventType, releaseId: string, detail?: string, reason?: EventReason): Promise<void> {
     const e = {
       type,
       appId: this.options.appId,
@@ -235,6 +208,7 @@ class Client implements OtaClient {
       deviceId: this.options.deviceId,
       time: new Date(this.now()).toISOString(),
       ...(detail === undefined ? {} : { detail: detail.slice(0, 1000) }),
+      ...(reason === undefined ? {} : { reason }),
     };
     try {
       await this.telemetry.record(e);
@@ -271,99 +245,119 @@ class Client implements OtaClient {
     return result;
   }
 
+  private lifecycleOptions() {
+    return {
+      maxLaunches: this.options.health?.maxLaunches ?? 2,
+      timeoutMs: this.options.health?.timeoutMs ?? 30_000,
+      restartOnRollback: this.options.restartOnRollback ?? true,
+    };
+  }
+
+  /** Steps the lifecycle, saves, then carries out the effects in order. */
+  private async apply(s: PersistedState, events: readonly LifecycleEvent[]): Promise<LifecycleEffect[]> {
+    const all: LifecycleEffect[] = [];
+    for (const e of events) {
+      const r = step(s.lifecycle, e, this.lifecycleOptions());
+      s.lifecycle = r.state;
+      all.push(...r.effects);
+    }
+    for (const e of all) {
+      if (e.kind === "markFailed" && !s.failedReleases.includes(e.releaseId)) s.failedReleases.push(e.releaseId);
+    }
+    await this.save(s);
+    const storage = this.ports.storage;
+    for (const e of all) {
+      switch (e.kind) {
+        case "setPendingBundle":
+          await this.ports.bundle.setPendingBundle(e.bundle === null ? null : storage.resolve(e.bundle));
+          break;
+        case "report":
+          await this.event(e.type, e.releaseId, e.detail, e.reason);
+          break;
+        case "remove":
+          await storage.remove(e.path).catch(() => undefined); // a leftover is cleaned up later
+          break;
+        case "removeAllBut":
+          await this.removeAllBut(e.keep);
+          break;
+        case "restart":
+          await this.ports.bundle.restart();
+          break;
+        case "markFailed":
+          break;
+      }
+    }
+    return all;
+  }
+
+  /** What native says about this start, as lifecycle events (none without a native report). */
+  private async startupEvents(s: PersistedState): Promise<LifecycleEvent[]> {
+    const read = this.ports.bundle.launchReport;
+    if (read === undefined) return [];
+    const report = await read.call(this.ports.bundle);
+    const events: LifecycleEvent[] = [];
+    const binary = report.binaryVersion;
+    if (binary !== null && binary !== s.binaryVersion) {
+      // A state with no binary version was written by an older native module, so by an older binary.
+      const fresh = s.binaryVersion === null && s.lifecycle.kind === "embedded";
+      if (!fresh) events.push({ type: "binaryChanged", from: s.binaryVersion ?? "unknown", to: binary });
+      s.binaryVersion = binary;
+    }
+    if (report.dropped !== null) {
+      const abs = report.dropped.bundle;
+      const storage = this.ports.storage;
+      const known = [nextRelease(s.lifecycle), runningRelease(s.lifecycle)].find(
+        (r) => r !== null && storage.resolve(r.bundle) === abs,
+      );
+      events.push({ type: "nativeDropped", bundle: known?.bundle ?? null, reason: report.dropped.reason });
+    }
+    return events;
+  }
+
   private async doEnsureHealthy(): Promise<HealthResult> {
     const s = await this.load();
-    const storage = this.ports.storage;
-    const bundle = this.ports.bundle;
-    if (s.pending !== null || s.pendingEmbedded) {
-      const expected = s.pending === null ? null : storage.resolve(s.pending.bundle);
-      const active = await bundle.activeBundlePath();
-      if (active !== expected) {
-        // Staging finished but the native side was never told: tell it now, promote next start.
-        await bundle.setPendingBundle(expected);
-      } else if (s.pending !== null) {
-        const { mandatory: _mandatory, ...release } = s.pending;
-        void _mandatory;
-        s.trial = { releaseId: release.releaseId, launches: 0, startedAt: this.now(), previous: s.current };
-        s.previous = s.current;
-        s.current = release;
-        s.pending = null;
-        await this.save(s);
-        await this.event("applied", release.releaseId);
-      } else {
-        const left = s.current?.releaseId ?? "embedded";
-        s.previous = s.current;
-        s.current = null;
-        s.trial = null;
-        s.pendingEmbedded = false;
-        await this.save(s);
-        await this.event("applied", left, "back on the embedded bundle");
-      }
+    const events = await this.startupEvents(s);
+    const hadReport = events.length > 0;
+    const afterNative = events.reduce((st, e) => step(st, e, this.lifecycleOptions()).state, s.lifecycle);
+    const expected = nextRelease(afterNative);
+    const active = await this.ports.bundle.activeBundlePath();
+    const loaded = active === (expected === null ? null : this.ports.storage.resolve(expected.bundle));
+    events.push({ type: "launched", nativeLoadedPending: loaded, now: this.now() });
+    const effects = await this.apply(s, events);
+    if (hadReport) await this.ports.bundle.clearLaunchReport?.();
+    const rolledBack = effects.find(
+      (e): e is LifecycleEffect & { kind: "report" } => e.kind === "report" && e.type === "rolledBack",
+    );
+    if (rolledBack !== undefined) {
+      return {
+        status: "rolledBack",
+        releaseId: rolledBack.releaseId,
+        ...(rolledBack.detail === undefined ? {} : { reason: rolledBack.detail }),
+        ...(rolledBack.reason === undefined || rolledBack.reason === "binaryChanged" ? {} : { rollbackReason: rolledBack.reason }),
+      };
     }
-    if (s.trial === null || s.current === null || s.trial.releaseId !== s.current.releaseId) {
-      if (s.trial !== null) {
-        s.trial = null;
-        await this.save(s);
-      }
-      return { status: "ok", ...(s.current ? { releaseId: s.current.releaseId } : {}) };
-    }
-    const trial = s.trial;
-    trial.launches += 1;
-    const maxLaunches = this.options.health?.maxLaunches ?? 2;
-    const timeoutMs = this.options.health?.timeoutMs ?? 30_000;
-    if (trial.launches > 1) {
-      await this.event("crashed", trial.releaseId, `launch ${trial.launches - 1} ended without markHealthy()`);
-    }
-    let reason: string | null = null;
-    if (trial.launches > maxLaunches) {
-      reason = `not marked healthy within ${maxLaunches} launch(es)`;
-    } else if (trial.launches > 1 && this.now() - trial.startedAt > timeoutMs) {
-      reason = `not marked healthy within ${timeoutMs} ms`;
-    }
-    if (reason === null) {
-      await this.save(s);
-      return { status: "trial", releaseId: trial.releaseId };
-    }
-    const failed = s.current;
-    if (!s.failedReleases.includes(failed.releaseId)) s.failedReleases.push(failed.releaseId);
-    s.current = trial.previous;
-    s.previous = null;
-    s.trial = null;
-    s.pending = null;
-    s.pendingEmbedded = false;
-    await this.save(s);
-    await bundle.setPendingBundle(s.current === null ? null : storage.resolve(s.current.bundle));
-    await this.event("rolledBack", failed.releaseId, reason);
-    try {
-      await storage.remove(failed.dir);
-    } catch {
-      // a leftover directory is cleaned up later
-    }
-    if (this.options.restartOnRollback ?? true) await bundle.restart();
-    return { status: "rolledBack", releaseId: failed.releaseId, reason };
+    if (s.lifecycle.kind === "trial") return { status: "trial", releaseId: s.lifecycle.current.releaseId };
+    const running = runningRelease(s.lifecycle);
+    return { status: "ok", ...(running ? { releaseId: running.releaseId } : {}) };
   }
 
   markHealthy(): Promise<void> {
     const result = this.serialized(async () => {
       const s = await this.load();
-      if (s.trial === null || s.current === null || s.trial.releaseId !== s.current.releaseId) return;
-      const id = s.trial.releaseId;
-      s.trial = null;
-      await this.save(s);
-      await this.event("healthy", id);
-      await this.cleanUp(s);
+      if (s.lifecycle.kind !== "trial") return;
+      await this.apply(s, [{ type: "markedHealthy" }]);
     });
     void result.then(() => this.telemetry.flushSoon(), () => undefined);
     return result;
   }
 
-  /** Removes release directories that no state refers to, and stale staging directories. */
-  private async cleanUp(s: PersistedState): Promise<void> {
-    const keep = new Set([s.current?.dir, s.previous?.dir, s.pending?.dir].filter((d): d is string => !!d));
+  /** Removes release directories outside `keep`, and stale staging directories. */
+  private async removeAllBut(keep: readonly string[]): Promise<void> {
+    const kept = new Set(keep);
     const storage = this.ports.storage;
     try {
       for (const name of await storage.list("releases")) {
-        if (!keep.has(`releases/${name}`)) await storage.remove(`releases/${name}`);
+        if (!kept.has(`releases/${name}`)) await storage.remove(`releases/${name}`);
       }
       await storage.remove("staging");
     } catch {
@@ -387,7 +381,7 @@ class Client implements OtaClient {
 
   private device(s: PersistedState): DeviceInfo {
     const o = this.options;
-    const running = s.pendingEmbedded ? null : (s.pending ?? s.current);
+    const running = nextRelease(s.lifecycle);
     return {
       deviceId: o.deviceId,
       runtimeVersion: o.runtimeVersion,
@@ -546,12 +540,7 @@ class Client implements OtaClient {
   ): Promise<CheckResult> {
     if (decision.decision === "none") return { status: "upToDate" };
     if (decision.decision === "rollBackToEmbedded") {
-      const left = s.pending?.releaseId ?? s.current?.releaseId ?? "embedded";
-      s.pending = null;
-      s.pendingEmbedded = true;
-      await this.save(s);
-      await this.ports.bundle.setPendingBundle(null);
-      await this.event("downloaded", left, "rollBackToEmbedded: the embedded bundle is staged");
+      await this.apply(s, [{ type: "stagedEmbedded" }]);
       return { status: "rolledBack", mandatory: decision.mandatory };
     }
     const releaseId = decision.releaseId ?? "";
@@ -585,16 +574,12 @@ class Client implements OtaClient {
     ) {
       throw new OtaError("MANIFEST_MISMATCH", `the manifest of ${releaseId} does not describe the release the index offers`);
     }
-    if (s.pending !== null && s.pending.releaseId === releaseId && !s.pendingEmbedded) {
+    if (s.lifecycle.kind === "staged" && s.lifecycle.pending.releaseId === releaseId) {
       return { status: "updated", releaseId, mandatory: decision.mandatory, usedDelta: false, bytes };
     }
     const staged = await this.stage(s, manifest);
     bytes += staged.bytes;
-    s.pending = { ...staged.release, mandatory: decision.mandatory };
-    s.pendingEmbedded = false;
-    await this.save(s);
-    await this.ports.bundle.setPendingBundle(this.ports.storage.resolve(staged.release.bundle));
-    await this.event("downloaded", releaseId, staged.usedDelta ? "delta" : "full");
+    await this.apply(s, [{ type: "staged", release: { ...staged.release, mandatory: decision.mandatory }, usedDelta: staged.usedDelta }]);
     const result: CheckResult = {
       status: "updated",
       releaseId,
@@ -632,9 +617,39 @@ class Client implements OtaClient {
     return body;
   }
 
+  /**
+   * Puts a signed blob at `path`: natively streamed, capped and hashed when the port can (no
+   * bundle bytes in JS), else downloaded and hashed here. Returns the bytes downloaded.
+   */
+  private async fetchToFile(asset: { url: string; size: number; sha256: string }, path: string, what: string): Promise<number> {
+    const http = this.ports.http;
+    const storage = this.ports.storage;
+    if (http.downloadToFile === undefined) {
+      const body = await this.downloadVerified(asset, what);
+      await storage.writeFile(path, body);
+      return body.length;
+    }
+    const url = this.blobBase() + asset.url;
+    let r;
+    try {
+      r = await http.downloadToFile.call(http, url, storage.resolve(path), { maxBytes: asset.size });
+    } catch (e) {
+      if (e instanceof HttpTooLargeError) {
+        throw new OtaError("TOO_LARGE", `${asset.url} is larger than its signed size of ${asset.size} bytes`);
+      }
+      throw e;
+    }
+    if (r.status !== 200) throw new OtaError("HTTP_STATUS", `GET ${url} answered HTTP ${r.status}`);
+    if (r.size !== asset.size || r.sha256 !== asset.sha256) {
+      await storage.remove(path);
+      throw new OtaError("HASH_MISMATCH", `${what} does not match its signed SHA-256 and size`);
+    }
+    return r.size;
+  }
+
   private async currentLaunchBytes(s: PersistedState): Promise<{ bytes: Uint8Array; sha256: string } | null> {
-    const running = s.pending ?? s.current;
-    if (running !== null && !s.pendingEmbedded) {
+    const running = nextRelease(s.lifecycle);
+    if (running !== null) {
       const bytes = await this.ports.storage.readFile(running.bundle);
       return bytes === null ? null : { bytes, sha256: running.sha256 };
     }
@@ -666,9 +681,14 @@ class Client implements OtaClient {
       try {
         const patch = await this.downloadVerified(delta, `the delta from ${delta.fromSha256.slice(0, 12)}`);
         bytes += patch.length;
-        const out = applyKvxd1(old.bytes, patch, { maxNewSize: launch.size, oldSha256: old.sha256 });
-        if (out.length !== launch.size || sha256Hex(out) !== launch.sha256) {
-          throw new OtaError("DELTA_RESULT_MISMATCH", "the patched bundle does not match the launch asset's SHA-256");
+        // applyKvxd1 hashes its result once and refuses anything but the signed launch asset.
+        const out = applyKvxd1(old.bytes, patch, {
+          maxNewSize: launch.size,
+          oldSha256: old.sha256,
+          expectedNewSha256: launch.sha256,
+        });
+        if (out.length !== launch.size) {
+          throw new OtaError("DELTA_RESULT_MISMATCH", "the patched bundle does not have the launch asset's size");
         }
         launchBytes = out;
         usedDelta = true;
@@ -677,16 +697,15 @@ class Client implements OtaClient {
       }
     }
     if (launchBytes === null) {
-      launchBytes = await this.downloadVerified(launch, "the launch asset");
-      bytes += launchBytes.length;
+      bytes += await this.fetchToFile(launch, `${staging}/${launch.path}`, "the launch asset");
+    } else {
+      await storage.writeFile(`${staging}/${launch.path}`, launchBytes);
     }
-    await storage.writeFile(`${staging}/${launch.path}`, launchBytes);
     for (const asset of manifest.assets) {
       if (asset.size > maxBundle) throw new OtaError("TOO_LARGE", `${asset.path} is over ${maxBundle} bytes`);
       const reused = await this.reuseAsset(s, asset);
-      const data = reused ?? (await this.downloadVerified(asset, asset.path));
-      if (reused === null) bytes += data.length;
-      await storage.writeFile(`${staging}/${asset.path}`, data);
+      if (reused === null) bytes += await this.fetchToFile(asset, `${staging}/${asset.path}`, asset.path);
+      else await storage.writeFile(`${staging}/${asset.path}`, reused);
     }
     await storage.remove(finalDir);
     await storage.rename(staging, finalDir);
@@ -707,11 +726,16 @@ class Client implements OtaClient {
 
   /** An asset the running release already has with the same SHA-256 (re-checked). */
   private async reuseAsset(s: PersistedState, asset: Asset): Promise<Uint8Array | null> {
-    const running = s.current;
+    const running = runningRelease(s.lifecycle);
     if (running === null) return null;
     try {
-      const data = await this.ports.storage.readFile(`${running.dir}/${asset.path}`);
-      if (data !== null && data.length === asset.size && sha256Hex(data) === asset.sha256) return data;
+      const path = `${running.dir}/${asset.path}`;
+      const storage = this.ports.storage;
+      if (storage.sha256File !== undefined && (await storage.sha256File.call(storage, path)) !== asset.sha256) return null;
+      const data = await storage.readFile(path);
+      if (data === null || data.length !== asset.size) return null;
+      // Hashed here only when no native hash said so already.
+      if (storage.sha256File !== undefined || sha256Hex(data) === asset.sha256) return data;
     } catch {
       // download it instead
     }
@@ -720,16 +744,20 @@ class Client implements OtaClient {
 }
 
 function snapshot(s: PersistedState): OtaState {
+  const l = s.lifecycle;
+  const running = runningRelease(l);
+  const previous = l.kind === "running" || l.kind === "trial" ? l.previous : null;
   return {
-    currentReleaseId: s.current?.releaseId ?? null,
-    pendingReleaseId: s.pending?.releaseId ?? null,
-    pendingEmbedded: s.pendingEmbedded,
-    previousReleaseId: s.previous?.releaseId ?? null,
-    trial:
-      s.trial === null ? null : { releaseId: s.trial.releaseId, launches: s.trial.launches, startedAt: s.trial.startedAt },
+    currentReleaseId: running?.releaseId ?? null,
+    pendingReleaseId: l.kind === "staged" ? l.pending.releaseId : null,
+    pendingEmbedded: l.kind === "stagedEmbedded",
+    previousReleaseId: previous?.releaseId ?? null,
+    trial: l.kind === "trial" ? { releaseId: l.current.releaseId, launches: l.launches, startedAt: l.startedAt } : null,
     failedReleases: [...s.failedReleases],
     lastIndexVersion: s.lastIndexVersion,
     newestSignedTime: s.newestSignedTime > 0 ? new Date(s.newestSignedTime).toISOString() : null,
+    phase: l.kind,
+    binaryVersion: s.binaryVersion,
   };
 }
 

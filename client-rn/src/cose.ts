@@ -2,7 +2,7 @@
  * COSE_Sign1 verification in the project's strict profile (docs/formats.md), a port of the
  * Java `CoseVerifier`: checks run from the outside in and the first failure is the reason.
  */
-import { p256 } from "@noble/curves/nist.js";
+import { p256 } from "./p256.js";
 import { base64Decode, fromHex, utf8DecodeStrict, utf8Encode } from "./bytes.js";
 import { CborItem, CborWriter, SIMPLE_NULL, decodeCbor, mapGetInt } from "./cbor.js";
 import { CoseRejectedError } from "./errors.js";

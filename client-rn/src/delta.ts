@@ -2,7 +2,8 @@
  * kvxd1 patch decoder in pure JS (core/.../delta/FORMAT.md): one Brotli stream around a
  * payload of header, column-wise controls, the diff block as non-zero runs, and extra bytes.
  * Every length is bounded by the header and the caller's cap before anything is allocated,
- * and the result is handed out only after its SHA-256 matches.
+ * and the result is handed out only after its SHA-256 matches (hashed once, here: a caller that
+ * passes `expectedNewSha256` need not hash the result again).
  */
 import { decompress } from "brotli/decompress";
 import { equalBytes, sha256, toHex } from "./bytes.js";
@@ -111,6 +112,11 @@ export interface ApplyOptions {
   readonly maxNewSize: number;
   /** SHA-256 (hex) of the old file, when the caller already knows it (saves hashing it again). */
   readonly oldSha256?: string;
+  /**
+   * SHA-256 (hex) the result must have, e.g. the signed launch asset's. A patch that promises
+   * anything else is refused before decoding; the result is then checked against it once.
+   */
+  readonly expectedNewSha256?: string;
 }
 
 /** Returns the new file that `patch` makes from `oldData`, or throws a DeltaError. */
@@ -129,6 +135,11 @@ export function applyKvxd1(oldData: Uint8Array, patch: Uint8Array, options: Appl
   if (h.newSize > maxNewSize) {
     throw new DeltaError(
       `patch declares a new file of ${h.newSize} bytes, over the allowed maximum of ${maxNewSize} bytes`,
+    );
+  }
+  if (options.expectedNewSha256 !== undefined && h.newSha256 !== options.expectedNewSha256) {
+    throw new DeltaError(
+      `patch makes a file with sha256 ${h.newSha256}, not the expected ${options.expectedNewSha256}`,
     );
   }
   const newSize = h.newSize;

@@ -2,7 +2,9 @@
  * Node ports for tests and tools: HTTP with fetch (bodies streamed and capped), files under
  * `dir`, and a bundle port whose activeBundlePath() shows what the next launch would load.
  */
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve as resolvePath, sep } from "node:path";
 import type { BundlePort, HttpPort, HttpResponse, Ports, StoragePort } from "./ports.js";
 import { HttpTooLargeError } from "./ports.js";
@@ -55,6 +57,54 @@ export function nodeHttp(): HttpPort {
           o += c.length;
         }
         return { status: resp.status, headers, body };
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async downloadToFile(url, absPath, options) {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), 120_000);
+      const tmp = `${absPath}.tmp-${process.pid}`;
+      try {
+        const resp = await fetch(url, { signal: controller.signal });
+        if (resp.status !== 200) {
+          await resp.arrayBuffer().catch(() => undefined);
+          return { status: resp.status };
+        }
+        const declared = Number(resp.headers.get("content-length") ?? "NaN");
+        if (Number.isFinite(declared) && declared > options.maxBytes) {
+          controller.abort();
+          throw new HttpTooLargeError(url, options.maxBytes);
+        }
+        await mkdir(dirname(absPath), { recursive: true });
+        const hash = createHash("sha256");
+        const file = await open(tmp, "w");
+        let size = 0;
+        try {
+          if (resp.body !== null) {
+            const reader = resp.body.getReader();
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) break;
+              size += value.length;
+              if (size > options.maxBytes) {
+                await reader.cancel().catch(() => undefined);
+                controller.abort();
+                throw new HttpTooLargeError(url, options.maxBytes);
+              }
+              hash.update(value);
+              await file.write(value);
+            }
+          }
+          await file.sync();
+        } finally {
+          await file.close();
+        }
+        await rename(tmp, absPath);
+        return { status: 200, size, sha256: hash.digest("hex") };
+      } catch (e) {
+        await rm(tmp, { force: true });
+        throw e;
       } finally {
         clearTimeout(timer);
       }
@@ -133,6 +183,15 @@ export function nodeStorage(dir: string): StoragePort {
       }
     },
     resolve: (path) => inside(path),
+    async sha256File(path) {
+      const hash = createHash("sha256");
+      try {
+        for await (const chunk of createReadStream(inside(path))) hash.update(chunk as Uint8Array);
+      } catch {
+        return null;
+      }
+      return hash.digest("hex");
+    },
   };
 }
 

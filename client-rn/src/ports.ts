@@ -18,8 +18,22 @@ export interface HttpGetOptions {
   readonly timeoutMs?: number;
 }
 
+/** What a native download reports: the file is written only for a 200 within the cap. */
+export interface DownloadResult {
+  readonly status: number;
+  readonly size?: number;
+  /** SHA-256 (hex) of the bytes written, hashed while they streamed. */
+  readonly sha256?: string;
+}
+
 export interface HttpPort {
   get(url: string, options: HttpGetOptions): Promise<HttpResponse>;
+  /**
+   * Optional: GET `url` straight into the file `absPath` (atomically), hashing while it streams
+   * and throwing HttpTooLargeError as soon as more than `maxBytes` arrive. Bundles then never
+   * cross into JS; the client still compares size and hash with the signed ones.
+   */
+  downloadToFile?(url: string, absPath: string, options: { readonly maxBytes: number }): Promise<DownloadResult>;
   post(
     url: string,
     body: Uint8Array,
@@ -56,6 +70,8 @@ export interface StoragePort {
   exists(path: string): Promise<boolean>;
   list(dir: string): Promise<string[]>;
   resolve(path: string): string;
+  /** Optional: SHA-256 (hex) of a file, computed natively; null when it does not exist. */
+  sha256File?(path: string): Promise<string | null>;
 }
 
 /** What the native side loads at launch. */
@@ -68,6 +84,17 @@ export interface BundlePort {
   restart(): Promise<void>;
   /** The embedded bundle's bytes, for deltas from the embedded bundle (optional). */
   readEmbeddedBundle?(): Promise<Uint8Array | null>;
+  /** What native decided at this start, before any JS ran (optional; README "Native glue"). */
+  launchReport?(): Promise<NativeLaunchReport>;
+  /** Forgets the report's `dropped` once the client has recorded it. */
+  clearLaunchReport?(): Promise<void>;
+}
+
+export interface NativeLaunchReport {
+  /** The app binary, e.g. "1.4.0 (140)" (versionName (versionCode) / CFBundleShortVersionString (CFBundleVersion)). */
+  readonly binaryVersion: string | null;
+  /** A bundle native dropped at this start because its earlier starts never reached JS. */
+  readonly dropped: { readonly bundle: string | null; readonly reason: "crashedBeforeJs" } | null;
 }
 
 export interface Ports {

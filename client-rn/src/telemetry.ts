@@ -3,17 +3,28 @@
  * retried with backoff, never awaited by the app's own calls.
  */
 import { utf8Encode } from "./bytes.js";
+import type { RollbackReason } from "./lifecycle.js";
 import type { HttpPort, StoragePort } from "./ports.js";
 
 export type EventType = "downloaded" | "applied" | "healthy" | "crashed" | "rolledBack";
 
 /**
- * Why a trial launch crashed or a release was rolled back. The server counts these as the
- * `reason` label of its device-event metric (anything else as `other`); the crash guardrail
- * reports them beside a halt. Free text goes in `detail`, which is never counted.
+ * A bounded code: why a trial launch crashed or a release was rolled back, or that an app-store
+ * update reset the device. The server counts it as the `reason` label of its device-event metric
+ * (an unknown one as `other`) and the crash guardrail reports it beside a halt; free text goes in
+ * `detail`, which is never counted.
  */
-export const TRIAL_REASONS = ["notMarkedHealthy", "launchTimeout", "crashedBeforeJs", "jsError", "verifyFailed"] as const;
-export type TrialReason = (typeof TRIAL_REASONS)[number];
+export type EventReason = RollbackReason | "jsError" | "verifyFailed" | "binaryChanged";
+
+/** Every reason the server counts under its own name (core's TrialReason). */
+export const EVENT_REASONS = [
+  "notMarkedHealthy",
+  "launchTimeout",
+  "crashedBeforeJs",
+  "jsError",
+  "verifyFailed",
+  "binaryChanged",
+] as const satisfies readonly EventReason[];
 
 export interface OtaEvent {
   type: EventType;
@@ -23,8 +34,8 @@ export interface OtaEvent {
   releaseId: string;
   deviceId: string;
   time: string;
-  reason?: TrialReason;
   detail?: string;
+  reason?: EventReason;
 }
 
 export interface TelemetryOptions {

@@ -1,9 +1,9 @@
 /** Test helpers: a P-256 signer in the project's COSE profile, canonical JSON and in-memory ports. */
-import { p256 } from "@noble/curves/nist.js";
-import { sha256Hex, toHex, utf8Encode } from "../src/bytes.js";
+import { p256 } from "../src/p256.js";
+import { sha256Hex, toHex, utf8DecodeStrict, utf8Encode } from "../src/bytes.js";
 import { CborWriter } from "../src/cbor.js";
 import { CONTENT_TYPE_CHANNEL_INDEX, CONTENT_TYPE_RELEASE, toBeSigned } from "../src/cose.js";
-import type { BundlePort, HttpPort, HttpResponse, Ports, StoragePort } from "../src/ports.js";
+import type { BundlePort, HttpPort, HttpResponse, NativeLaunchReport, Ports, StoragePort } from "../src/ports.js";
 import { HttpTooLargeError } from "../src/ports.js";
 
 export function canonicalJson(v: unknown): string {
@@ -20,8 +20,12 @@ export function canonicalJson(v: unknown): string {
 export class TestSigner {
   readonly secretKey: Uint8Array;
   readonly publicKeyHex: string;
-  constructor(readonly kid: string) {
-    this.secretKey = p256.utils.randomSecretKey();
+  /** `secretKey` makes signatures reproducible (RFC 6979) and needs no RNG (the Hermes CLI has none). */
+  constructor(
+    readonly kid: string,
+    secretKey?: Uint8Array,
+  ) {
+    this.secretKey = secretKey ?? p256.utils.randomSecretKey();
     this.publicKeyHex = toHex(p256.getPublicKey(this.secretKey, false));
   }
 
@@ -84,7 +88,7 @@ export class FakeHttp implements HttpPort {
   }
 
   async post(url: string, body: Uint8Array): Promise<{ status: number }> {
-    this.posts.push({ url, body: new TextDecoder().decode(body) });
+    this.posts.push({ url, body: utf8DecodeStrict(body) ?? "" });
     return { status: this.postStatus };
   }
 }
@@ -134,6 +138,14 @@ export class MemoryStorage implements StoragePort {
 export class FakeBundle implements BundlePort {
   active: string | null = null;
   restarts = 0;
+  /** What the native side reports at the next start (as KivyxOta.kt/.swift would). */
+  native: NativeLaunchReport = { binaryVersion: null, dropped: null };
+  async launchReport() {
+    return this.native;
+  }
+  async clearLaunchReport() {
+    this.native = { ...this.native, dropped: null };
+  }
   async activeBundlePath() {
     return this.active;
   }

@@ -40,12 +40,12 @@ for i in 1 2 3 4 5 6; do
   weight=$(( 100 - (i - 1) * 15 ))
   ota publish --store "$work/store" --key "$work/keys/bench-v1.key.pem" --kid bench-v1 --app "$app" --platform android \
     --channel production --runtime-version 1.0.0 --version "1.0.$i" --version-code "$i" --bundle "$work/bundle-$i.js" \
-    --weight "$weight" --no-deltas >/dev/null 2>&1
+    --weight "$weight" --no-deltas --codepush >/dev/null 2>&1
 done
 
 echo "== starting the manifest server on 127.0.0.1:$SERVER_PORT" >&2
 java -Xms256m -Xmx512m -jar "$jar" serve --store "$work/store" --pubkey "$work/keys/bench-v1.pub.pem" --port "$SERVER_PORT" \
-  >"$work/server.log" 2>&1 &
+  --codepush-deployment "bench-deployment-key=$app/android/production" >"$work/server.log" 2>&1 &
 server_pid=$!
 base="http://127.0.0.1:$SERVER_PORT"
 channel="$base/v1/apps/$app/android/channels/production"
@@ -56,13 +56,17 @@ update_query="runtimeVersion=1.0.0&currentReleaseId=1.0.1-1"
 curl -s "$channel/update?deviceId=bench-device&$update_query" -o "$work/update.json"
 etag="$(curl -s -D - -o /dev/null "$channel/update?deviceId=bench-device&$update_query" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')"
 curl -s "$channel/index" -o "$work/index.cose"
+codepush_query="deployment_key=bench-deployment-key&app_version=1.0.0&label=1.0.1-1"
+curl -s "$base/v0.1/public/codepush/update_check?$codepush_query&client_unique_id=bench-device" -o "$work/update_check.json"
 update_size=$(wc -c < "$work/update.json")
+update_check_size=$(wc -c < "$work/update_check.json")
 index_size=$(wc -c < "$work/index.cose")
 
 echo "== starting nginx on 127.0.0.1:$NGINX_PORT (static files of $update_size and $index_size bytes)" >&2
 mkdir -p "$work/nginx/html" "$work/nginx/tmp"
 head -c "$update_size" /dev/urandom > "$work/nginx/html/update.bin"
 head -c "$index_size" /dev/urandom > "$work/nginx/html/index.bin"
+head -c "$update_check_size" /dev/urandom > "$work/nginx/html/update_check.bin"
 cat > "$work/nginx/nginx.conf" <<CONF
 worker_processes 2;
 pid $work/nginx/nginx.pid;
@@ -95,6 +99,15 @@ request = function()
   return wrk.format("GET", prefix .. "&deviceId=d-" .. n .. "-" .. math.random(1000000))
 end
 LUA
+# CodePush update_check with a new client_unique_id per request (the same decision, another answer format)
+cat > "$work/update_check.lua" <<'LUA'
+local n = 0
+local prefix = os.getenv("UPDATE_CHECK_PATH")
+request = function()
+  n = n + 1
+  return wrk.format("GET", prefix .. "&client_unique_id=d-" .. n .. "-" .. math.random(1000000))
+end
+LUA
 # /update revalidated with its ETag: 304 answers
 cat > "$work/update304.lua" <<LUA
 wrk.headers["If-None-Match"] = '$etag'
@@ -113,6 +126,7 @@ measure() {
 }
 
 export UPDATE_PATH="/v1/apps/$app/android/channels/production/update?$update_query"
+export UPDATE_CHECK_PATH="/v0.1/public/codepush/update_check?$codepush_query"
 echo "== warming up (JIT) for 5s" >&2
 wrk -t"$THREADS" -c64 -d5s -s "$work/update.lua" "$base" >/dev/null 2>&1
 
@@ -120,6 +134,7 @@ printf "\n%-22s %5s %10s %9s %9s %10s %8s\n" "case" "conns" "req/s" "p50 ms" "p9
 for c in $CONNECTIONS; do
   read -r nginx_update_rps _ <<<"$(measure "$c" "http://127.0.0.1:$NGINX_PORT/update.bin")"
   read -r nginx_index_rps _ <<<"$(measure "$c" "http://127.0.0.1:$NGINX_PORT/index.bin")"
+  read -r nginx_update_check_rps _ <<<"$(measure "$c" "http://127.0.0.1:$NGINX_PORT/update_check.bin")"
   report() {
     local name="$1" nginx_rps="$2"; shift 2
     read -r rps p50 p99 bad <<<"$(measure "$c" "$@")"
@@ -128,9 +143,11 @@ for c in $CONNECTIONS; do
   }
   report "update 200 (varied)" "$nginx_update_rps" -s "$work/update.lua" "$base" \
     && true
+  report "codepush update_check" "$nginx_update_check_rps" -s "$work/update_check.lua" "$base"
   report "update 304" "$nginx_update_rps" -s "$work/update304.lua" "$channel/update?deviceId=bench-device&$update_query"
   report "index 200" "$nginx_index_rps" "$channel/index"
 done
 echo
-echo "update answer: $update_size bytes, index: $index_size bytes; nginx serves random files of those sizes (2 workers)."
+echo "update answer: $update_size bytes, CodePush update_check answer: $update_check_size bytes, index: $index_size bytes;"
+echo "nginx serves random files of those sizes (2 workers)."
 echo "Server and wrk share this machine's $(nproc) cores; loopback only."

@@ -15,7 +15,7 @@ import { after, describe, test } from "node:test";
 import { sha256Hex } from "../../src/bytes.js";
 import { CheckResult, OtaClient, OtaClientOptions, createOtaClient } from "../../src/client.js";
 import { nodePorts } from "../../src/node.js";
-import { TRIAL_REASONS, Telemetry } from "../../src/telemetry.js";
+import { EVENT_REASONS, Telemetry } from "../../src/telemetry.js";
 import { jarPath, runJar } from "../jar.js";
 import { requireShared } from "../paths.js";
 
@@ -101,7 +101,7 @@ test("the server counts every reason code the client sends as itself, not as 'ot
   await serverSees(app, r1.indexVersion);
   const ports = nodePorts({ dir: resolve(work, "reasons-device") });
   const telemetry = new Telemetry(`${base}v1/events`, ports.http, ports.storage, () => Date.now());
-  for (const reason of TRIAL_REASONS) {
+  for (const reason of EVENT_REASONS) {
     await telemetry.record({
       type: "rolledBack", appId: app, platform: "android", channel: "production", releaseId: r1.releaseId,
       deviceId: `device-${reason}`, time: new Date().toISOString(), reason, detail: `free text ${reason}`,
@@ -110,7 +110,7 @@ test("the server counts every reason code the client sends as itself, not as 'ot
   await telemetry.flush();
   assert.equal(await telemetry.pending(), 0, `events not accepted by the server:\n${serverLog.slice(-1500)}`);
   const metrics = await (await fetch(`${base}metrics`)).text();
-  for (const reason of TRIAL_REASONS) {
+  for (const reason of EVENT_REASONS) {
     const series = `kivyx_ota_device_events_total{app="${app}",channel="production",platform="android",reason="${reason}",release="${r1.releaseId}",type="rolledBack"} 1.0`;
     assert.ok(metrics.includes(series), `missing ${series}`);
   }

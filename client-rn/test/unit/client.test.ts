@@ -104,6 +104,24 @@ test("a corrupt delta falls back to the full bundle", async () => {
   assert.ok(equalBytes(ports.storage.files.get("releases/r2/index.bundle")!, NEW));
 });
 
+test("a signed delta that makes another file than the launch asset is not used", async () => {
+  const { clock, ports, store, client } = setup();
+  store.publish({ releaseId: "r1", versionCode: 1, bundle: OLD });
+  store.serve(ports.http, CDN, store.index(clock.ms));
+  await client().checkAndApply();
+  await client().ensureHealthyOrRollback();
+  await client().markHealthy();
+  // The patch is intact and made for OLD, but it makes NEW while the release ships OTHER.
+  const other = utf8Encode("0123456789abcdefghiJ0123456789abcdXefghij?");
+  store.publish({ releaseId: "r2", versionCode: 2, bundle: other, deltas: [{ from: OLD, patch: PATCH }] });
+  store.serve(ports.http, CDN, store.index(clock.ms));
+  const r = await client().checkAndApply();
+  assert.equal(r.status, "updated", r.error);
+  assert.equal(r.usedDelta, false);
+  assert.match(r.deltaError ?? "", /not the expected/);
+  assert.ok(equalBytes(ports.storage.files.get("releases/r2/index.bundle")!, other));
+});
+
 test("a tampered blob is refused and nothing becomes active", async () => {
   const { clock, ports, store, client } = setup();
   store.publish({ releaseId: "r1", versionCode: 1, bundle: OLD });
@@ -320,4 +338,103 @@ test("telemetry: retried after a failure, bounded queue", async () => {
   clock.ms += 3600_000;
   await c.flushEvents();
   assert.equal(await c.pendingEvents(), 0);
+});
+
+test("an app-store update drops the OTA bundles, resets to the embedded bundle and reports it", async () => {
+  const { clock, ports, store, client } = setup({ serverUrl: undefined });
+  ports.bundle.native = { binaryVersion: "1.0.0 (10)", dropped: null };
+  store.publish({ releaseId: "r1", versionCode: 1, bundle: OLD });
+  store.serve(ports.http, CDN, store.index(clock.ms));
+  assert.deepEqual(await client().ensureHealthyOrRollback(), { status: "ok" });
+  assert.equal((await client().checkAndApply()).status, "updated");
+  await client().ensureHealthyOrRollback();
+  await client().markHealthy();
+  assert.equal((await client().loadState()).binaryVersion, "1.0.0 (10)");
+  // The store installs a new binary; native already loads its embedded bundle.
+  ports.bundle.native = { binaryVersion: "1.1.0 (11)", dropped: null };
+  ports.bundle.active = null;
+  assert.deepEqual(await client().ensureHealthyOrRollback(), { status: "ok" });
+  const s = await client().loadState();
+  assert.equal(s.phase, "embedded");
+  assert.equal(s.currentReleaseId, null);
+  assert.equal(s.binaryVersion, "1.1.0 (11)");
+  assert.equal(ports.bundle.active, null);
+  assert.ok(![...ports.storage.files.keys()].some((k) => k.startsWith("releases/")), "OTA files removed");
+  assert.equal(s.lastIndexVersion, 1, "replay protection survives the reset");
+  // The same release is offered again for the new binary's runtime: it installs (it never failed).
+  assert.equal((await client().checkAndApply()).status, "updated");
+});
+
+test("a bundle native dropped before its JS ran is reported as rolledBack crashedBeforeJs and never retried", async () => {
+  const { clock, ports, store, client, options } = setup({ serverUrl: SERVER });
+  const c0 = createOtaClient({ ...options, serverUrl: undefined });
+  store.publish({ releaseId: "r1", versionCode: 1, bundle: OLD });
+  store.serve(ports.http, CDN, store.index(clock.ms));
+  await c0.checkAndApply();
+  // Native promoted r1, it died twice before JS, and native went back to the embedded bundle.
+  ports.bundle.active = null;
+  ports.bundle.native = { binaryVersion: null, dropped: { bundle: "/data/ota/releases/r1/index.bundle", reason: "crashedBeforeJs" } };
+  const h = await client().ensureHealthyOrRollback();
+  assert.equal(h.status, "rolledBack");
+  assert.equal(h.releaseId, "r1");
+  assert.equal(h.rollbackReason, "crashedBeforeJs");
+  assert.equal(ports.bundle.native.dropped, null, "the report is cleared once recorded");
+  assert.equal(ports.bundle.restarts, 0, "native already loads the fallback");
+  const s = await client().loadState();
+  assert.deepEqual(s.failedReleases, ["r1"]);
+  assert.equal(s.phase, "embedded");
+  await client().flushEvents();
+  const sent = ports.http.posts.flatMap((p) => (JSON.parse(p.body) as { events: { type: string; reason?: string }[] }).events);
+  assert.ok(sent.some((e) => e.type === "rolledBack" && e.reason === "crashedBeforeJs"), JSON.stringify(sent));
+  assert.equal((await createOtaClient({ ...options, serverUrl: undefined }).checkAndApply()).status, "upToDate");
+});
+
+test("state written by version 0.1 (v1 JSON) is read by the new code", async () => {
+  const { clock, ports, store, client } = setup();
+  store.publish({ releaseId: "r1", versionCode: 1, bundle: OLD });
+  store.serve(ports.http, CDN, store.index(clock.ms));
+  const release = { releaseId: "r1", versionCode: 1, dir: "releases/r1", bundle: "releases/r1/index.bundle", sha256: sha256Hex(OLD), size: OLD.length };
+  ports.storage.files.set("releases/r1/index.bundle", OLD);
+  ports.bundle.active = "/data/ota/releases/r1/index.bundle";
+  await ports.storage.setItem(
+    "kivyx-ota/state",
+    JSON.stringify({
+      v: 1, current: release, pending: null, pendingEmbedded: false, previous: null,
+      trial: { releaseId: "r1", launches: 1, startedAt: clock.ms, previous: null },
+      failedReleases: ["r0"], lastIndexVersion: 1, newestSignedTime: clock.ms, cache: null,
+    }),
+  );
+  assert.deepEqual(await client().ensureHealthyOrRollback(), { status: "trial", releaseId: "r1" });
+  await client().markHealthy();
+  const s = await client().loadState();
+  assert.equal(s.phase, "running");
+  assert.deepEqual(s.failedReleases, ["r0"]);
+  assert.equal((await client().checkAndApply()).status, "upToDate");
+  assert.equal(JSON.parse((await ports.storage.getItem("kivyx-ota/state"))!).v, 2);
+});
+
+test("with a native download port, a tampered bundle is refused and leaves nothing behind", async () => {
+  const { clock, ports, store, client } = setup();
+  store.publish({ releaseId: "r1", versionCode: 1, bundle: OLD });
+  store.serve(ports.http, CDN, store.index(clock.ms));
+  const launchUrl = [...ports.http.routes.keys()].find((u) => u.endsWith(sha256Hex(OLD)))!;
+  ports.http.routes.set(launchUrl, { body: NEW.subarray(0, OLD.length) }); // same size, other bytes
+  const downloads: string[] = [];
+  const http = Object.assign(ports.http, {
+    // What the native module does: stream to the file, hash, report (here from the fake CDN).
+    async downloadToFile(url: string, absPath: string, o: { maxBytes: number }) {
+      downloads.push(url);
+      const r = await ports.http.get(url, { maxBytes: o.maxBytes });
+      const path = absPath.replace("/data/ota/", "");
+      await ports.storage.writeFile(path, r.body);
+      return { status: r.status, size: r.body.length, sha256: sha256Hex(r.body) };
+    },
+  });
+  void http;
+  const r = await client().checkAndApply();
+  assert.equal(r.status, "failed");
+  assert.match(r.error ?? "", /does not match its signed SHA-256/);
+  assert.deepEqual(downloads, [launchUrl]);
+  assert.equal(ports.bundle.active, null);
+  assert.ok(![...ports.storage.files.keys()].some((k) => k.endsWith("index.bundle")), "the bad file is removed");
 });

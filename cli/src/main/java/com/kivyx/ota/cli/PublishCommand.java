@@ -1,5 +1,7 @@
 package com.kivyx.ota.cli;
 
+import com.kivyx.ota.codepush.CodePushOptions;
+import com.kivyx.ota.codepush.CodeSigning;
 import com.kivyx.ota.delta.DeltaBudget;
 import com.kivyx.ota.format.CanonicalJson;
 import com.kivyx.ota.format.ChannelRelease;
@@ -85,10 +87,22 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--no-deltas", description = "Publish without deltas.")
   boolean noDeltas;
 
+  @Option(names = "--codepush", description = "Also build the zip react-native-code-push clients download (served by 'serve --codepush-deployment').")
+  boolean codePush;
+
+  @Option(names = "--codepush-bundle-name", paramLabel = "NAME",
+      description = "The bundle's file name in the CodePush package: the one the app loads (default: main.jsbundle on iOS, index.android.bundle on Android).")
+  String codePushBundleName;
+
+  @Option(names = "--codepush-signing-key", paramLabel = "FILE",
+      description = "PKCS#8 PEM RSA key (2048+ bits) that signs the CodePush package (.codepushrelease), for apps with a CodePushPublicKey.")
+  Path codePushSigningKey;
+
   @Override
   public Integer call() throws IOException {
     ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr());
     String id = releaseId != null ? releaseId : ReleaseRequest.defaultReleaseId(version, versionCode);
+    Optional<CodePushOptions> codePushOptions = codePushOptions();
     ReleaseRequest request =
         new ReleaseRequest(
             channel.appId,
@@ -99,7 +113,8 @@ final class PublishCommand implements Callable<Integer> {
             runtimeVersion,
             new AssetSource(bundle.getFileName().toString(), ContentTypes.forPath(bundle.toString()), FileSource.of(bundle.toString())),
             assetSources(),
-            notes == null ? Map.of() : Map.of("notes", notes));
+            notes == null ? Map.of() : Map.of("notes", notes),
+            codePushOptions);
     Signer signer = key.openSigner();
     Path work = Files.createTempDirectory("kivyx-ota-publish-");
     try (ArtifactStore target = store.open()) {
@@ -136,6 +151,7 @@ final class PublishCommand implements Callable<Integer> {
       summary.put("files", release.filesStored());
       summary.put("bytes", release.bytesStored());
       summary.put("deltas", release.manifest().deltas().size());
+      release.manifest().codePushPackage().ifPresent(p -> summary.put("codePushPackageHash", p.packageHash()).put("codePushPackage", p.url()));
       summary.put("index", update.key());
       summary.put("indexVersion", update.index().version());
       summary.put("expiresAt", update.index().expiresAt());
@@ -145,6 +161,29 @@ final class PublishCommand implements Callable<Integer> {
       try (Stream<Path> files = Files.walk(work)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  private Optional<CodePushOptions> codePushOptions() {
+    if (!codePush) {
+      if (codePushBundleName != null || codePushSigningKey != null) {
+        throw new Cli.UsageError((codePushBundleName != null ? "--codepush-bundle-name" : "--codepush-signing-key") + " needs --codepush");
+      }
+      return Optional.empty();
+    }
+    CodePushOptions options;
+    try {
+      options = codePushBundleName == null ? CodePushOptions.defaults(channel.platform) : new CodePushOptions(codePushBundleName);
+    } catch (IllegalArgumentException e) {
+      throw new Cli.UsageError("--codepush-bundle-name: " + e.getMessage());
+    }
+    if (codePushSigningKey == null) {
+      return Optional.of(options);
+    }
+    try {
+      return Optional.of(options.withSigningKey(CodeSigning.readKey(codePushSigningKey)));
+    } catch (IllegalArgumentException | IOException e) {
+      throw new Cli.UsageError("--codepush-signing-key: " + e.getMessage());
     }
   }
 

@@ -5,7 +5,11 @@ import com.kivyx.ota.server.ServerConfig;
 import com.kivyx.ota.store.ArtifactStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import com.kivyx.ota.server.codepush.CodePushSettings;
+import com.kivyx.ota.server.codepush.DeploymentKeys;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Optional;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +51,18 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: watch Channels in this namespace only (default: all).")
   String namespace;
 
+  @Option(names = "--codepush-deployment", paramLabel = "KEY=APP/PLATFORM/CHANNEL",
+      description = "Serve the CodePush acquisition API: this react-native-code-push deployment key reads that channel (repeatable).")
+  List<String> codePushDeployments = new ArrayList<>();
+
+  @Option(names = "--codepush-deployments", paramLabel = "FILE",
+      description = "A file of KEY=APP/PLATFORM/CHANNEL lines ('#' comments), e.g. mounted from a Secret.")
+  Path codePushDeploymentsFile;
+
+  @Option(names = "--codepush-download-base", paramLabel = "URL",
+      description = "Base URL of CodePush download URLs (a CDN in front of the store); default: this server, as the request names it (directory stores only).")
+  String codePushDownloadBase;
+
   private final CountDownLatch stop;
 
   ServeCommand() {
@@ -58,22 +74,54 @@ final class ServeCommand implements Callable<Integer> {
     this.stop = stop;
   }
 
+  /** Checked before anything starts; a bad spec names its position, never its key. */
+  private Optional<CodePushSettings> codePushSettings() {
+    DeploymentKeys deployments;
+    try {
+      deployments = DeploymentKeys.parse(codePushDeployments);
+      if (codePushDeploymentsFile != null) {
+        deployments = deployments.and(DeploymentKeys.read(codePushDeploymentsFile));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new Cli.UsageError("--codepush-deployment: " + e.getMessage());
+    } catch (java.io.IOException e) {
+      throw new Cli.UsageError("--codepush-deployments " + codePushDeploymentsFile + " cannot be read: " + e.getMessage());
+    }
+    if (deployments.isEmpty()) {
+      if (codePushDownloadBase != null) {
+        throw new Cli.UsageError("--codepush-download-base needs at least one --codepush-deployment");
+      }
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new CodePushSettings(deployments, Optional.ofNullable(codePushDownloadBase)));
+    } catch (IllegalArgumentException e) {
+      throw new Cli.UsageError("--codepush-download-base: " + e.getMessage());
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65_535) {
       throw new Cli.UsageError("--port must be 0-65535, got " + port);
     }
     var keys = PublicKeyFiles.read(pubkeys);
+    Optional<CodePushSettings> codePush = codePushSettings();
     ArtifactStore target = store.open();
+    if (codePush.isPresent() && codePush.get().downloadBase().isEmpty() && !(target instanceof com.kivyx.ota.store.DirectoryStore)) {
+      target.close();
+      throw new Cli.UsageError("--codepush-download-base is required with an S3 store: this server serves only a directory store's blobs");
+    }
     PrintWriter err = spec.commandLine().getErr();
     err.println("  loading channels from " + (kubernetes ? "Kubernetes Channels, manifests from " : "") + target.describe() + " (keys: " + String.join(", ", keys.keySet()) + ")");
     err.flush();
     KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
     ManifestServer server = kubernetes
-        ? ServerRunner.startOnKubernetes(target, keys, host, port, client, Optional.ofNullable(namespace))
-        : ServerRunner.start(target, keys, host, port, pollInterval);
+        ? ServerRunner.startOnKubernetes(target, keys, host, port, client, Optional.ofNullable(namespace), codePush)
+        : ServerRunner.start(target, keys, host, port, pollInterval, codePush);
     int channels = server.source().snapshot().map(s -> s.channels().size()).orElse(0);
     err.println("  serving " + channels + " channel(s) on http://" + host + ":" + server.port() + " (Ctrl-C stops)");
+    codePush.ifPresent(c -> err.println("  CodePush acquisition API at /v0.1/public/codepush/: " + c.deployments()));
     err.flush();
     try {
       ServerRunner.runUntilStopped(server, stop);

@@ -6,7 +6,13 @@ import com.kivyx.ota.server.ManifestServer;
 import com.kivyx.ota.server.ServerConfig;
 import com.kivyx.ota.server.ServerMetrics;
 import com.kivyx.ota.server.SnapshotBuilder;
+import com.kivyx.ota.server.SourceListener;
 import com.kivyx.ota.server.StoreChannelSource;
+import com.kivyx.ota.server.codepush.CodePushApi;
+import com.kivyx.ota.server.codepush.CodePushSettings;
+import com.kivyx.ota.server.codepush.CodePushViews;
+import com.kivyx.ota.store.StoredObject;
+import java.util.List;
 import com.kivyx.ota.store.ArtifactStore;
 import com.kivyx.ota.store.DirectoryStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,7 +34,13 @@ final class ServerRunner {
 
   /** A directory store is watched (and rescanned every 30 s); S3 is polled with conditional GETs. */
   static ManifestServer start(ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, Duration pollInterval) {
-    return start(store, keys, host, port, (builder, metrics, clock) -> {
+    return start(store, keys, host, port, pollInterval, Optional.empty());
+  }
+
+  /** @param codePush the CodePush acquisition API's deployments, when it is served */
+  static ManifestServer start(
+      ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, Duration pollInterval, Optional<CodePushSettings> codePush) {
+    return start(store, keys, host, port, codePush, (builder, metrics, clock) -> {
       StoreChannelSource.Settings settings =
           root(store).map(r -> StoreChannelSource.Settings.directory(r, Duration.ofSeconds(30)))
               .orElse(StoreChannelSource.Settings.polled(pollInterval, Duration.ofMinutes(1)));
@@ -38,20 +50,29 @@ final class ServerRunner {
 
   /** Indexes from Channel resources' status; manifests (and, for a directory, blobs) from the store. */
   static ManifestServer startOnKubernetes(
-      ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, KubernetesClient client, Optional<String> namespace) {
-    return start(store, keys, host, port,
+      ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, KubernetesClient client, Optional<String> namespace,
+      Optional<CodePushSettings> codePush) {
+    return start(store, keys, host, port, codePush,
         (builder, metrics, clock) -> new KubernetesChannelSource(client, namespace, store, builder, metrics, clock));
   }
 
   private interface SourceFactory {
-    ChannelSource create(SnapshotBuilder builder, ServerMetrics metrics, Clock clock);
+    ChannelSource create(SnapshotBuilder builder, SourceListener listener, Clock clock);
   }
 
-  private static ManifestServer start(ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, SourceFactory sources) {
+  private static ManifestServer start(
+      ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, Optional<CodePushSettings> codePush, SourceFactory sources) {
     Clock clock = Clock.systemUTC();
     ServerMetrics metrics = new ServerMetrics();
-    ChannelSource source = sources.create(new SnapshotBuilder(keys, clock), metrics, clock);
-    return ManifestServer.start(ServerConfig.defaults(host, port, root(store)), source, metrics);
+    ServerConfig config = ServerConfig.defaults(host, port, root(store));
+    if (codePush.isEmpty()) {
+      return ManifestServer.start(config, sources.create(new SnapshotBuilder(keys, clock), metrics, clock), metrics);
+    }
+    // The CodePush views follow every snapshot swap, on the source's thread, reading packages from the store.
+    CodePushViews views = new CodePushViews(codePush.get().deployments().channels(), url -> store.read(url).map(StoredObject::bytes));
+    ChannelSource source = sources.create(new SnapshotBuilder(keys, clock), SourceListener.all(metrics, views), clock);
+    CodePushApi api = new CodePushApi(codePush.get(), config, source, views, metrics);
+    return ManifestServer.start(config, source, metrics, List.of(api));
   }
 
   private static Optional<java.nio.file.Path> root(ArtifactStore store) {

@@ -12,7 +12,11 @@ import com.facebook.react.bridge.UiThreadUtil
 import java.io.File
 import java.io.FileOutputStream
 import java.io.IOException
+import java.io.InputStream
 import java.lang.reflect.Field
+import java.net.HttpURLConnection
+import java.net.URL
+import java.security.MessageDigest
 
 /**
  * The KivyxOta module behind src/react-native.ts. Methods run on the native-modules thread, so
@@ -121,6 +125,107 @@ class KivyxOtaModule(private val ctx: ReactApplicationContext) : ReactContextBas
     KivyxOta.setPending(ctx, path)
     null
   }
+
+  @ReactMethod
+  fun launchReport(promise: Promise) = settle(promise) {
+    val (binary, drop) = KivyxOta.launchReport(ctx)
+    val report = Arguments.createMap()
+    report.putString("binaryVersion", binary)
+    if (drop.first) {
+      val dropped = Arguments.createMap()
+      dropped.putString("bundle", drop.second)
+      dropped.putString("reason", "crashedBeforeJs")
+      report.putMap("dropped", dropped)
+    } else {
+      report.putNull("dropped")
+    }
+    report
+  }
+
+  @ReactMethod
+  fun clearLaunchReport(promise: Promise) = settle(promise) {
+    KivyxOta.clearDropped(ctx)
+    null
+  }
+
+  /** The APK's own bundle, for deltas from it (the first OTA update after install). */
+  @ReactMethod
+  fun readEmbeddedBundle(promise: Promise) = settle(promise) {
+    try {
+      ctx.assets.open("index.android.bundle").use { Base64.encodeToString(it.readBytes(), Base64.NO_WRAP) }
+    } catch (e: IOException) {
+      null // no embedded bundle (debug builds load from Metro)
+    }
+  }
+
+  @ReactMethod
+  fun sha256File(path: String, promise: Promise) = settle(promise) {
+    val f = file(path)
+    if (f.isFile) f.inputStream().use { hex(digest(it, null, Long.MAX_VALUE)) } else null
+  }
+
+  /**
+   * GET [url] into [path] (atomically, like writeFile), hashing while it streams and stopping as
+   * soon as more than [maxBytes] arrive. Resolves {status, size, sha256}; the file is written
+   * only for a 200 within the cap, and JS still compares size and hash with the signed ones.
+   */
+  @ReactMethod
+  fun download(url: String, path: String, maxBytes: Double, promise: Promise) = settle(promise) {
+    val f = file(path)
+    val cap = maxBytes.toLong()
+    val conn = URL(url).openConnection() as HttpURLConnection
+    conn.connectTimeout = 30_000
+    conn.readTimeout = 60_000
+    try {
+      val result = Arguments.createMap()
+      result.putInt("status", conn.responseCode)
+      if (conn.responseCode == 200) {
+        if (conn.contentLengthLong > cap) throw TooLargeException(url, cap)
+        f.parentFile?.mkdirs()
+        val tmp = File(f.path + ".tmp")
+        var size = 0L
+        val sha =
+          try {
+            FileOutputStream(tmp).use { out ->
+              val d = conn.inputStream.use { digest(it, out, cap) { size = it } }
+              out.fd.sync()
+              d
+            }
+          } catch (e: IOException) {
+            tmp.delete()
+            throw e
+          }
+        if (!tmp.renameTo(f)) throw IOException("could not rename $tmp to $f")
+        result.putDouble("size", size.toDouble())
+        result.putString("sha256", hex(sha))
+      }
+      result
+    } finally {
+      conn.disconnect()
+    }
+  }
+
+  private class TooLargeException(url: String, cap: Long) :
+    IOException("TOO_LARGE: response from $url is larger than its limit of $cap bytes")
+
+  /** SHA-256 of [input], copied to [out] when given; throws past [cap] bytes. */
+  private fun digest(input: InputStream, out: FileOutputStream?, cap: Long, onSize: (Long) -> Unit = {}): ByteArray {
+    val md = MessageDigest.getInstance("SHA-256")
+    val buf = ByteArray(64 * 1024)
+    var total = 0L
+    while (true) {
+      val n = input.read(buf)
+      if (n < 0) break
+      total += n
+      if (total > cap) throw TooLargeException("the stream", cap)
+      md.update(buf, 0, n)
+      out?.write(buf, 0, n)
+    }
+    onSize(total)
+    return md.digest()
+  }
+
+  private fun hex(bytes: ByteArray): String = bytes.joinToString("") { "%02x".format(it) }
 
   /**
    * Reloads JS with the pending bundle. The host's bundle loader is fixed when the host is built

@@ -4,7 +4,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The signed, immutable description of one release: what to download and how to check it. */
+/**
+ * The signed, immutable description of one release: what to download and how to check it.
+ * {@code codePush} is null unless the release was also packaged for react-native-code-push
+ * clients (written only when present, so manifests without it keep their bytes).
+ */
 public record ReleaseManifest(
     String schema,
     String appId,
@@ -17,7 +21,8 @@ public record ReleaseManifest(
     Asset launchAsset,
     List<Asset> assets,
     List<DeltaRef> deltas,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    CodePushPackageRef codePush) {
   public static final String SCHEMA = "kivyx.ota/release@1";
   public static final String CONTENT_TYPE = "application/vnd.kivyx.ota.release+json";
 
@@ -38,5 +43,16 @@ public record ReleaseManifest(
     Check.unique("assets", assets.stream().map(Asset::path).toList());
     Check.unique("deltas", deltas.stream().map(DeltaRef::fromSha256).toList());
     metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(metadata));
+  }
+
+  /** The same manifest without a CodePush package (the field came later; most callers need none). */
+  public ReleaseManifest(
+      String schema, String appId, Platform platform, String releaseId, String version, long versionCode, String runtimeVersion,
+      String createdAt, Asset launchAsset, List<Asset> assets, List<DeltaRef> deltas, Map<String, String> metadata) {
+    this(schema, appId, platform, releaseId, version, versionCode, runtimeVersion, createdAt, launchAsset, assets, deltas, metadata, null);
+  }
+
+  public java.util.Optional<CodePushPackageRef> codePushPackage() {
+    return java.util.Optional.ofNullable(codePush);
   }
 }

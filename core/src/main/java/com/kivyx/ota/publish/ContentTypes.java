@@ -6,6 +6,8 @@ import java.util.Map;
 /** Content types for release files, by extension; unknown ones are plain bytes. */
 public final class ContentTypes {
   public static final String DELTA = "application/vnd.kivyx.ota.kvxd1";
+  /** A react-native-code-push package. */
+  public static final String ZIP = "application/zip";
   private static final Map<String, String> BY_EXTENSION =
       Map.ofEntries(
           Map.entry("js", "application/javascript"),

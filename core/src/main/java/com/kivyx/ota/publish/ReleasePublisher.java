@@ -2,7 +2,10 @@ package com.kivyx.ota.publish;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.kivyx.ota.codepush.CodePushOptions;
+import com.kivyx.ota.codepush.CodePushPackager;
 import com.kivyx.ota.format.Asset;
+import com.kivyx.ota.format.CodePushPackageRef;
 import com.kivyx.ota.format.CanonicalJson;
 import com.kivyx.ota.format.DeltaRef;
 import com.kivyx.ota.format.Documents;
@@ -104,6 +107,11 @@ public final class ReleasePublisher {
         bytes += delta.size();
         files++;
       }
+      CodePushPackageRef codePush = request.codePush().map(options -> codePushPackage(request, options, launch, assets, workFiles)).orElse(null);
+      if (codePush != null) {
+        bytes += codePush.size();
+        files++;
+      }
 
       ReleaseManifest manifest =
           new ReleaseManifest(
@@ -118,7 +126,8 @@ public final class ReleasePublisher {
               launchAsset,
               storedAssets,
               deltas,
-              request.metadata());
+              request.metadata(),
+              codePush);
       byte[] cose = CoseSign1.sign(signer, ReleaseManifest.CONTENT_TYPE, documents.write(manifest));
       String manifestSha = Sha256.hex(cose);
       String manifestKey = StoreLayout.blob(request.appId(), manifestSha);
@@ -250,6 +259,26 @@ public final class ReleasePublisher {
     return deltas;
   }
 
+  /** The zip react-native-code-push clients download, built from the files just fetched. */
+  private CodePushPackageRef codePushPackage(
+      ReleaseRequest request, CodePushOptions options, FetchedFile launch, List<FetchedFile> assets, List<Path> workFiles) {
+    List<CodePushPackager.PackageFile> files = new ArrayList<>();
+    for (int i = 0; i < assets.size(); i++) {
+      files.add(new CodePushPackager.PackageFile(request.assets().get(i).path(), assets.get(i).file()));
+    }
+    CodePushPackager.BuiltPackage built;
+    try {
+      built = CodePushPackager.build(options.bundleFileName(), launch.file(), files, options.signingKey());
+    } catch (IllegalArgumentException e) {
+      throw new PublishException("cannot build the CodePush package of release " + request.releaseId() + ": " + e.getMessage());
+    }
+    workFiles.add(built.zip());
+    String key = StoreLayout.blob(request.appId(), built.sha256());
+    store.putImmutable(key, built.zip(), built.sha256(), ContentTypes.ZIP);
+    progress.step("CodePush package: " + built.size() + " bytes as " + key + ", package hash " + built.packageHash());
+    return new CodePushPackageRef(built.packageHash(), built.sha256(), built.size(), key);
+  }
+
   /** What makes two publishes "the same release": every file and every field a device sees. */
   private String contentDigest(ReleaseRequest request, FetchedFile launch, List<FetchedFile> assets) {
     ObjectNode node = documents.mapper().createObjectNode();
@@ -262,6 +291,11 @@ public final class ReleasePublisher {
     }
     ObjectNode metadata = node.putObject("metadata");
     new TreeMap<>(request.metadata()).forEach(metadata::put);
+    // Only when asked for, so releases published before CodePush support keep their digest.
+    request.codePush().ifPresent(options -> {
+      ObjectNode codePush = node.putObject("codePush").put("bundleFileName", options.bundleFileName());
+      options.signingKey().ifPresent(key -> codePush.put("signedBy", Sha256.hex(key.getModulus().toByteArray())));
+    });
     return Sha256.hex(CanonicalJson.write(node));
   }
 

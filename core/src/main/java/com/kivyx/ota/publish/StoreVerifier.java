@@ -1,7 +1,9 @@
 package com.kivyx.ota.publish;
 
+import com.kivyx.ota.codepush.PackageHash;
 import com.kivyx.ota.format.Asset;
 import com.kivyx.ota.format.ChannelId;
+import com.kivyx.ota.format.CodePushPackageRef;
 import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.DeltaRef;
@@ -86,6 +88,23 @@ public final class StoreVerifier {
     }
     for (DeltaRef delta : manifest.deltas()) {
       blob(delta.url(), delta.sha256(), delta.size(), label + " delta from " + delta.fromSha256().substring(0, 12), problems, counter);
+    }
+    manifest.codePushPackage().ifPresent(pkg -> codePush(pkg, label, problems, counter));
+  }
+
+  /** The zip's bytes, and the package hash a CodePush client would compute from its files. */
+  private void codePush(CodePushPackageRef pkg, String label, List<String> problems, Counter counter) {
+    Optional<byte[]> zip = blob(pkg.url(), pkg.sha256(), pkg.size(), label + " CodePush package", problems, counter);
+    if (zip.isEmpty()) {
+      return;
+    }
+    try {
+      String actual = PackageHash.ofZip(zip.get());
+      if (!actual.equals(pkg.packageHash())) {
+        problems.add(label + " CodePush package: its files hash to " + actual + ", signed package hash " + pkg.packageHash());
+      }
+    } catch (IllegalArgumentException e) {
+      problems.add(label + " CodePush package: " + e.getMessage());
     }
   }
 

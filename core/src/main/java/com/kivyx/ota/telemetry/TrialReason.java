@@ -3,7 +3,7 @@ package com.kivyx.ota.telemetry;
 import java.util.Arrays;
 
 /**
- * Why a trial launch crashed or a release was rolled back: the bounded set the server counts
+ * Why a trial launch crashed or a release was rolled back (or that the binary changed): the bounded set the server counts
  * as the {@code reason} label. Anything a device sends outside it is counted as {@link #OTHER},
  * so a client cannot grow the number of series; free text belongs in an event's {@code detail},
  * which is never a label.
@@ -21,6 +21,8 @@ public enum TrialReason {
   JS_ERROR("jsError"),
   /** The downloaded bundle failed its hash or signature check. */
   VERIFY_FAILED("verifyFailed"),
+  /** Not a failure: an app-store update replaced the binary and reset the device (sent with applied). */
+  BINARY_CHANGED("binaryChanged"),
   /** A reason this server does not know (a newer client's). */
   OTHER("other");
 
@@ -36,6 +38,11 @@ public enum TrialReason {
   }
 
   /** A device's reason: absent is {@link #NONE}, anything unknown is {@link #OTHER}. */
+  /** Whether a crashed or rolledBack event may carry it (series the server creates at 0). */
+  public boolean explainsAFailure() {
+    return this != BINARY_CHANGED;
+  }
+
   public static TrialReason fromWire(String text) {
     if (text == null || text.isEmpty()) {
       return NONE;

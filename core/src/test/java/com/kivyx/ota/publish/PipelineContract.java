@@ -6,7 +6,12 @@ import static com.kivyx.ota.testing.Pipeline.PLATFORM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.kivyx.ota.codepush.CodePushOptions;
+import com.kivyx.ota.codepush.PackageHash;
 import com.kivyx.ota.delta.DeltaDecoder;
+import com.kivyx.ota.format.CodePushPackageRef;
+import com.kivyx.ota.store.Sha256;
+import java.util.Map;
 import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.format.DeltaRef;
 import com.kivyx.ota.format.RolloutInfo;
@@ -80,6 +85,37 @@ abstract class PipelineContract {
     byte[] rebuilt = new DeltaDecoder(10L << 20).apply(Files.readAllBytes(corpus.resolve("v1.bb.hbc")), patch);
     assertThat(rebuilt).isEqualTo(Files.readAllBytes(corpus.resolve("v2.bb.hbc")));
     assertThat(deltas.get(0).size()).isLessThan(5_000);
+  }
+
+  @Test
+  void aCodePushPackageIsSignedStoredAndVerified() throws Exception {
+    Pipeline p = pipeline();
+    Path bundle = file("codepush/index.android.bundle", randomBytes(4000, 21));
+    Path logo = file("codepush/logo.png", randomBytes(300, 22));
+    List<AssetSource> assets = List.of(new AssetSource("drawable-mdpi/logo.png", "image/png", FileSource.of(logo.toString())));
+    ReleaseRequest request = Pipeline.request("cp1", 1, bundle, assets).withCodePush(CodePushOptions.defaults(PLATFORM));
+    PublishedRelease published = p.publish(request, false);
+    p.offer(published, RolloutInfo.FULL_WEIGHT);
+
+    CodePushPackageRef pkg = published.manifest().codePushPackage().orElseThrow();
+    byte[] zip = p.store.read(pkg.url()).orElseThrow().bytes();
+    assertThat(zip).hasSize((int) pkg.size());
+    assertThat(pkg.url()).isEqualTo(StoreLayout.blob(APP, pkg.sha256()));
+    Map<String, String> files = new java.util.TreeMap<>();
+    files.put("CodePush/index.android.bundle", Sha256.hex(Files.readAllBytes(bundle)));
+    files.put("CodePush/drawable-mdpi/logo.png", Sha256.hex(Files.readAllBytes(logo)));
+    assertThat(pkg.packageHash()).isEqualTo(PackageHash.of(files)).isEqualTo(PackageHash.ofZip(zip));
+    assertThat(p.verify().problems()).isEmpty();
+
+    assertThat(p.publish(request, false).alreadyPublished()).isTrue();
+    assertThatThrownBy(() -> p.publish(Pipeline.request("cp1", 1, bundle, assets), false))
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("already published with different content");
+
+    byte[] tampered = zip.clone();
+    tampered[tampered.length / 2] ^= 1;
+    overwrite(p.store, pkg.url(), tampered);
+    assertThat(p.verify().problems()).anyMatch(problem -> problem.contains("CodePush package") && problem.contains("SHA-256"));
   }
 
   @Test

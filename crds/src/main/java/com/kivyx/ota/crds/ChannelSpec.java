@@ -17,7 +17,21 @@ public record ChannelSpec(
     @JsonPropertyDescription("Where artifacts and the index are stored.") @Required Store store,
     @JsonPropertyDescription("How long a signed index stays valid, e.g. 168h (default) or 30m; re-signed well before.")
         @Pattern("^([0-9]+(s|m|h))+$")
-        String indexTtl) {
+        String indexTtl,
+    @JsonPropertyDescription("Also package every release for react-native-code-push clients (served by 'kivyx-ota serve --codepush-deployment').")
+        CodePush codePush) {
+
+  /** A channel without CodePush packages. */
+  public ChannelSpec(String appId, String channel, List<ReleaseSpec.Platform> platforms, SigningKey signingKey, Store store, String indexTtl) {
+    this(appId, channel, platforms, signingKey, store, indexTtl, null);
+  }
+
+  /** CodePush packaging: the bundle's file name in the zip is the one the app binary loads. */
+  public record CodePush(
+      @JsonPropertyDescription("Bundle file name in iOS packages (default: main.jsbundle).") @Pattern("^[A-Za-z0-9._-]{1,128}$")
+          String iosBundleFileName,
+      @JsonPropertyDescription("Bundle file name in Android packages (default: index.android.bundle).") @Pattern("^[A-Za-z0-9._-]{1,128}$")
+          String androidBundleFileName) {}
 
   /** Exactly one of a Secret holding a PKCS#8 PEM key, or an AWS KMS key. */
   @ValidationRule(value = "has(self.secretRef) != has(self.kmsKeyId)", message = "set exactly one of signingKey.secretRef or signingKey.kmsKeyId")

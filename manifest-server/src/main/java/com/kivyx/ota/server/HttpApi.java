@@ -62,12 +62,18 @@ final class HttpApi implements Handler<HttpServerRequest> {
   private final byte[] openapi;
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final java.util.List<DeviceRoutes> protocols;
   private volatile boolean draining;
   private final AtomicLong scrapes = new AtomicLong();
   private volatile long lastScrapeNanos;
   private volatile long scrapeIntervalNanos;
 
   HttpApi(Vertx vertx, ServerConfig config, ChannelSource source, ServerMetrics metrics, byte[] openapi) {
+    this(vertx, config, source, metrics, openapi, java.util.List.of());
+  }
+
+  HttpApi(Vertx vertx, ServerConfig config, ChannelSource source, ServerMetrics metrics, byte[] openapi, java.util.List<DeviceRoutes> protocols) {
+    this.protocols = java.util.List.copyOf(protocols);
     this.vertx = vertx;
     this.config = config;
     this.source = source;
@@ -121,7 +127,8 @@ final class HttpApi implements Handler<HttpServerRequest> {
   public void handle(HttpServerRequest req) {
     long start = System.nanoTime();
     String path = req.path();
-    String route = route(path);
+    DeviceRoutes protocol = protocol(path);
+    String route = protocol == null ? route(path) : protocol.route(path);
     HttpServerResponse resp = req.response();
     inFlight.incrementAndGet();
     AtomicBoolean done = new AtomicBoolean();
@@ -140,7 +147,11 @@ final class HttpApi implements Handler<HttpServerRequest> {
       return;
     }
     try {
-      dispatch(req, path, route);
+      if (protocol != null) {
+        protocol.handle(req, route);
+      } else {
+        dispatch(req, path, route);
+      }
     } catch (BadRequestException e) {
       error(req, e.status(), e.error(), e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -165,6 +176,15 @@ final class HttpApi implements Handler<HttpServerRequest> {
     resp.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     error(req, status, "bad_request", status == 414 ? "the request line is too long" : status == 431 ? "the headers are too large" : "malformed HTTP request")
         .onComplete(v -> req.connection().close());
+  }
+
+  private DeviceRoutes protocol(String path) {
+    for (DeviceRoutes p : protocols) {
+      if (path.startsWith(p.prefix())) {
+        return p;
+      }
+    }
+    return null;
   }
 
   private static String route(String path) {

@@ -48,6 +48,11 @@ public final class ManifestServer implements AutoCloseable {
 
   /** Starts the channel source (one load, then following changes) and listens. */
   public static ManifestServer start(ServerConfig config, ChannelSource source, ServerMetrics metrics) {
+    return start(config, source, metrics, List.of());
+  }
+
+  /** @param protocols other device protocols served beside the v1 API (CodePush) */
+  public static ManifestServer start(ServerConfig config, ChannelSource source, ServerMetrics metrics, List<DeviceRoutes> protocols) {
     source.start();
     Vertx vertx =
         Vertx.vertx(
@@ -56,7 +61,7 @@ public final class ManifestServer implements AutoCloseable {
                 .setWorkerPoolSize(2)
                 // We serve files by absolute path; no classpath lookups, no cache directory.
                 .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
-    HttpApi api = new HttpApi(vertx, config, source, metrics, openapi());
+    HttpApi api = new HttpApi(vertx, config, source, metrics, openapi(), protocols);
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(config.host())

@@ -102,7 +102,9 @@ public final class ServerMetrics implements SourceListener {
     }
     for (EventType type : new EventType[] {EventType.CRASHED, EventType.ROLLED_BACK}) {
       for (TrialReason reason : TrialReason.values()) {
-        counter(new EventLabels(channel.appId(), channel.platform().id(), channel.channel(), releaseId, type.wire(), reason.wire()));
+        if (reason.explainsAFailure()) {
+            counter(new EventLabels(channel.appId(), channel.platform().id(), channel.channel(), releaseId, type.wire(), reason.wire()));
+        }
       }
     }
   }
@@ -115,7 +117,12 @@ public final class ServerMetrics implements SourceListener {
         .increment();
   }
 
-  void rateLimited() {
+  /** A valid request not counted, by reason (a fixed set chosen by the server). */
+  public void dropped(String reason) {
+    eventDropped(reason);
+  }
+
+  public void rateLimited() {
     rateLimited.increment();
   }
 

@@ -88,6 +88,7 @@ public final class SnapshotBuilder {
       for (DeltaRef delta : manifest.deltas()) {
         blobTypes.put(delta.sha256(), ContentTypes.DELTA);
       }
+      manifest.codePushPackage().ifPresent(p -> blobTypes.put(p.sha256(), ContentTypes.ZIP));
     }
     Set<String> known = new HashSet<>(previous.map(ChannelSnapshot::knownReleases).orElse(Set.of()));
     for (ChannelRelease entry : index.releases()) {

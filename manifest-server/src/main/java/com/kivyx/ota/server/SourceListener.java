@@ -14,4 +14,38 @@ public interface SourceListener {
   default void failed() {}
 
   default void swapped(Snapshot snapshot) {}
+
+  /** Tells each listener in turn. */
+  static SourceListener all(SourceListener... listeners) {
+    SourceListener[] copy = listeners.clone();
+    return new SourceListener() {
+      @Override
+      public void accepted(ChannelId key, long version) {
+        for (SourceListener l : copy) {
+          l.accepted(key, version);
+        }
+      }
+
+      @Override
+      public void rejected(ChannelId key, DocumentRejectedException.Reason reason) {
+        for (SourceListener l : copy) {
+          l.rejected(key, reason);
+        }
+      }
+
+      @Override
+      public void failed() {
+        for (SourceListener l : copy) {
+          l.failed();
+        }
+      }
+
+      @Override
+      public void swapped(Snapshot snapshot) {
+        for (SourceListener l : copy) {
+          l.swapped(snapshot);
+        }
+      }
+    };
+  }
 }

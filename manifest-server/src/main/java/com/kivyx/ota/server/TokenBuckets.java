@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * (idle) buckets are dropped when the table is full, and if that frees nothing, new clients
  * share one overflow bucket rather than growing the table.
  */
-final class TokenBuckets {
+public final class TokenBuckets {
   private final double perNano;
   private final double burst;
   private final int maxClients;
@@ -18,7 +18,7 @@ final class TokenBuckets {
   private final Bucket overflow;
   private volatile long nextPrune;
 
-  TokenBuckets(double perSecond, int burst, int maxClients, LongSupplier nanoTime) {
+  public TokenBuckets(double perSecond, int burst, int maxClients, LongSupplier nanoTime) {
     this.perNano = perSecond / 1e9;
     this.burst = burst;
     this.maxClients = maxClients;
@@ -27,7 +27,7 @@ final class TokenBuckets {
   }
 
   /** Takes one token for {@code client}; false means the client is over its rate. */
-  boolean tryAcquire(String client) {
+  public boolean tryAcquire(String client) {
     long now = nanoTime.getAsLong();
     Bucket bucket = buckets.get(client);
     if (bucket == null) {

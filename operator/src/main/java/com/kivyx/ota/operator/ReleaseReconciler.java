@@ -1,6 +1,8 @@
 package com.kivyx.ota.operator;
 
+import com.kivyx.ota.codepush.CodePushOptions;
 import com.kivyx.ota.crds.Channel;
+import com.kivyx.ota.crds.ChannelSpec;
 import com.kivyx.ota.crds.FileSourceSpec;
 import com.kivyx.ota.crds.Release;
 import com.kivyx.ota.crds.ReleaseSpec;
@@ -113,7 +115,7 @@ public final class ReleaseReconciler implements Reconciler<Release> {
           VersionCodeRule.UNIQUE, // Releases may be applied in any order (a folder at once)
           clock,
           message -> LOG.info("{}/{}: {}", namespace, release.getMetadata().getName(), message));
-      PublishedRelease published = publisher.publish(request(release));
+      PublishedRelease published = publisher.publish(codePush(request(release), channel));
       var manifest = published.manifest();
       release.setStatus(new ReleaseStatus(
           Phase.PUBLISHED,
@@ -124,7 +126,9 @@ public final class ReleaseReconciler implements Reconciler<Release> {
           backend.signer().kid(),
           manifest.deltas().stream().map(d -> new ReleaseStatus.DeltaStatus(d.fromSha256(), d.size())).toList(),
           backend.store().describe(),
-          "published " + manifest.assets().size() + " asset(s) and " + manifest.deltas().size() + " delta(s), signed by " + backend.signer().kid(),
+          "published " + manifest.assets().size() + " asset(s) and " + manifest.deltas().size() + " delta(s)"
+              + manifest.codePushPackage().map(p -> ", a CodePush package (hash " + p.packageHash() + ")").orElse("")
+              + ", signed by " + backend.signer().kid(),
           generation,
           Conditions.set(status == null ? null : status.conditions(), "Published", true, "Published",
               "manifest " + published.manifestRef().url(), generation, clock.instant())));
@@ -161,6 +165,16 @@ public final class ReleaseReconciler implements Reconciler<Release> {
         asset(spec.bundle()),
         assets.stream().map(ReleaseReconciler::asset).toList(),
         spec.notes() == null ? Map.of() : Map.of("notes", spec.notes()));
+  }
+
+  /** A Channel with {@code codePush} set has every release packaged for react-native-code-push too. */
+  static ReleaseRequest codePush(ReleaseRequest request, Channel channel) {
+    ChannelSpec.CodePush codePush = channel.getSpec().codePush();
+    if (codePush == null) {
+      return request;
+    }
+    String name = request.platform() == Platform.IOS ? codePush.iosBundleFileName() : codePush.androidBundleFileName();
+    return request.withCodePush(name == null ? CodePushOptions.defaults(request.platform()) : new CodePushOptions(name));
   }
 
   private static AssetSource asset(FileSourceSpec file) {
