@@ -40,8 +40,10 @@ for i in 1 2 3 4 5 6; do
   weight=$(( 100 - (i - 1) * 15 ))
   ota publish --store "$work/store" --key "$work/keys/bench-v1.key.pem" --kid bench-v1 --app "$app" --platform android \
     --channel production --runtime-version 1.0.0 --version "1.0.$i" --version-code "$i" --bundle "$work/bundle-$i.js" \
-    --weight "$weight" --no-deltas --codepush >/dev/null 2>&1
+    --weight "$weight" --no-deltas --codepush --expo-asset-base-url "http://127.0.0.1:$SERVER_PORT/" >"$work/publish-$i.json" 2>/dev/null
 done
+# the update id of the first release: what Expo devices in the bench report running
+expo_current="$(sed -n 's/.*"expoUpdateId":"\([^"]*\)".*/\1/p' "$work/publish-1.json")"
 
 echo "== starting the manifest server on 127.0.0.1:$SERVER_PORT" >&2
 java -Xms256m -Xmx512m -jar "$jar" serve --store "$work/store" --pubkey "$work/keys/bench-v1.pub.pem" --port "$SERVER_PORT" \
@@ -58,6 +60,9 @@ etag="$(curl -s -D - -o /dev/null "$channel/update?deviceId=bench-device&$update
 curl -s "$channel/index" -o "$work/index.cose"
 codepush_query="deployment_key=bench-deployment-key&app_version=1.0.0&label=1.0.1-1"
 curl -s "$base/v0.1/public/codepush/update_check?$codepush_query&client_unique_id=bench-device" -o "$work/update_check.json"
+expo_headers=(-H "expo-platform: android" -H "expo-runtime-version: 1.0.0" -H "expo-protocol-version: 1" -H "accept: multipart/mixed,application/expo+json,application/json")
+curl -s "${expo_headers[@]}" -H "eas-client-id: bench-device" "$base/v1/apps/$app/expo/manifest" -o "$work/expo.multipart"
+expo_size=$(wc -c < "$work/expo.multipart")
 update_size=$(wc -c < "$work/update.json")
 update_check_size=$(wc -c < "$work/update_check.json")
 index_size=$(wc -c < "$work/index.cose")
@@ -67,6 +72,7 @@ mkdir -p "$work/nginx/html" "$work/nginx/tmp"
 head -c "$update_size" /dev/urandom > "$work/nginx/html/update.bin"
 head -c "$index_size" /dev/urandom > "$work/nginx/html/index.bin"
 head -c "$update_check_size" /dev/urandom > "$work/nginx/html/update_check.bin"
+head -c "$expo_size" /dev/urandom > "$work/nginx/html/expo.bin"
 cat > "$work/nginx/nginx.conf" <<CONF
 worker_processes 2;
 pid $work/nginx/nginx.pid;
@@ -108,6 +114,18 @@ request = function()
   return wrk.format("GET", prefix .. "&client_unique_id=d-" .. n .. "-" .. math.random(1000000))
 end
 LUA
+# Expo manifest checks as expo-updates sends them, a new EAS-Client-ID per request
+cat > "$work/expo.lua" <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/v1/apps/$app/expo/manifest", {
+    ["expo-platform"] = "android", ["expo-runtime-version"] = "1.0.0", ["expo-protocol-version"] = "1",
+    ["accept"] = "multipart/mixed,application/expo+json,application/json",
+    ["expo-current-update-id"] = "$expo_current",
+    ["eas-client-id"] = "d-" .. n .. "-" .. math.random(1000000) })
+end
+LUA
 # /update revalidated with its ETag: 304 answers
 cat > "$work/update304.lua" <<LUA
 wrk.headers["If-None-Match"] = '$etag'
@@ -135,6 +153,7 @@ for c in $CONNECTIONS; do
   read -r nginx_update_rps _ <<<"$(measure "$c" "http://127.0.0.1:$NGINX_PORT/update.bin")"
   read -r nginx_index_rps _ <<<"$(measure "$c" "http://127.0.0.1:$NGINX_PORT/index.bin")"
   read -r nginx_update_check_rps _ <<<"$(measure "$c" "http://127.0.0.1:$NGINX_PORT/update_check.bin")"
+  read -r nginx_expo_rps _ <<<"$(measure "$c" "http://127.0.0.1:$NGINX_PORT/expo.bin")"
   report() {
     local name="$1" nginx_rps="$2"; shift 2
     read -r rps p50 p99 bad <<<"$(measure "$c" "$@")"
@@ -146,8 +165,9 @@ for c in $CONNECTIONS; do
   report "codepush update_check" "$nginx_update_check_rps" -s "$work/update_check.lua" "$base"
   report "update 304" "$nginx_update_rps" -s "$work/update304.lua" "$channel/update?deviceId=bench-device&$update_query"
   report "index 200" "$nginx_index_rps" "$channel/index"
+  report "expo manifest (varied)" "$nginx_expo_rps" -s "$work/expo.lua" "$base"
 done
 echo
-echo "update answer: $update_size bytes, CodePush update_check answer: $update_check_size bytes, index: $index_size bytes;"
-echo "nginx serves random files of those sizes (2 workers)."
+echo "update answer: $update_size bytes, CodePush update_check answer: $update_check_size bytes, Expo multipart: $expo_size bytes,"
+echo "index: $index_size bytes; nginx serves random files of those sizes (2 workers)."
 echo "Server and wrk share this machine's $(nproc) cores; loopback only."

@@ -1,6 +1,10 @@
 package com.kivyx.ota.cli;
 
+import com.kivyx.ota.expo.ExpoCodeSigning;
+import com.kivyx.ota.expo.ExpoKeys;
 import com.kivyx.ota.format.Documents;
+import java.time.Duration;
+import java.time.Instant;
 import com.kivyx.ota.format.CanonicalJson;
 import com.kivyx.ota.signing.P256;
 import com.kivyx.ota.signing.PemKeys;
@@ -58,10 +62,27 @@ final class KeysCommand {
     @Option(names = "--force", description = "Overwrite existing key files (the old private key is lost).")
     boolean force;
 
+    @Option(
+        names = "--expo",
+        description = {
+          "Make an Expo code-signing key instead: NAME.key.pem (RSA 2048, PKCS#8) and NAME.cert.pem, a self-signed",
+          "certificate (key usage digitalSignature, EKU codeSigning) for the app's updates.codeSigningCertificate."
+        })
+    boolean expo;
+
+    @Option(names = "--validity-years", paramLabel = "N", description = "With --expo: years the certificate is valid (default: 10).")
+    int validityYears = 10;
+
     @Override
     public Integer call() throws Exception {
       if (!FILE_NAME.matcher(name).matches()) {
         throw new Cli.UsageError("--name must be 1-128 letters, digits, '.', '_' or '-' (it names the files), got '" + name + "'");
+      }
+      if (validityYears < 1 || validityYears > 100) {
+        throw new Cli.UsageError("--validity-years must be 1-100, got " + validityYears);
+      }
+      if (expo) {
+        return generateExpo();
       }
       KeyPair pair = writeNewKey(out, name, force);
       Path privateFile = out.resolve(name + ".key.pem");
@@ -70,6 +91,32 @@ final class KeysCommand {
       err.println("wrote " + privateFile + " (keep it secret) and " + publicFile);
       err.flush();
       spec.commandLine().getOut().println(pinJson(name, (ECPublicKey) pair.getPublic()));
+      return 0;
+    }
+
+    private Integer generateExpo() throws IOException {
+      ExpoKeys.Generated generated = ExpoKeys.generate(name, Duration.ofDays(365L * validityYears), Instant.now());
+      Files.createDirectories(out);
+      Path privateFile = out.resolve(name + ".key.pem");
+      Path certificateFile = out.resolve(name + ".cert.pem");
+      if (!force && Files.exists(certificateFile)) {
+        throw new Cli.UsageError(certificateFile + " already exists; choose another --name or pass --force to replace it");
+      }
+      writePrivate(privateFile, generated.privateKeyPem(), force);
+      Files.writeString(certificateFile, generated.certificatePem(), StandardCharsets.US_ASCII);
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("wrote " + privateFile + " (keep it secret; publish --expo-key) and " + certificateFile + " (the app's updates.codeSigningCertificate)");
+      err.flush();
+      Documents documents = new Documents();
+      spec.commandLine().getOut().println(
+          new String(
+              CanonicalJson.write(
+                  documents.mapper().createObjectNode()
+                      .put("alg", ExpoCodeSigning.ALG)
+                      .put("certificate", certificateFile.toString())
+                      .put("keyid", name)
+                      .put("notAfter", generated.certificate().getNotAfter().toInstant().toString())),
+              StandardCharsets.UTF_8));
       return 0;
     }
   }

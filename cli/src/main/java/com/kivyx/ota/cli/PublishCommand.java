@@ -3,6 +3,10 @@ package com.kivyx.ota.cli;
 import com.kivyx.ota.codepush.CodePushOptions;
 import com.kivyx.ota.codepush.CodeSigning;
 import com.kivyx.ota.delta.DeltaBudget;
+import com.kivyx.ota.expo.ExpoException;
+import com.kivyx.ota.expo.ExpoExport;
+import com.kivyx.ota.expo.ExpoRelease;
+import com.kivyx.ota.expo.ExpoReleasePublisher;
 import com.kivyx.ota.format.CanonicalJson;
 import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.Documents;
@@ -53,6 +57,7 @@ final class PublishCommand implements Callable<Integer> {
   @Mixin KeyOptions key;
   @Mixin ChannelOptions channel;
   @Mixin IndexOptions index;
+  @Mixin ExpoOptions expo;
 
   @Option(names = "--version", required = true, paramLabel = "SEMVER", description = "The release's version, e.g. 1.2.3.")
   String version;
@@ -63,8 +68,14 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--runtime-version", required = true, paramLabel = "RV", description = "The native runtime this bundle needs; devices only get matching releases.")
   String runtimeVersion;
 
-  @Option(names = "--bundle", required = true, paramLabel = "FILE", description = "The launch bundle (JS or Hermes bytecode).")
+  @Option(names = "--bundle", paramLabel = "FILE", description = "The launch bundle (JS or Hermes bytecode); or give --expo-export.")
   Path bundle;
+
+  @Option(
+      names = "--expo-export",
+      paramLabel = "DIR",
+      description = "Output of `npx expo export`: the bundle and assets of --platform come from its metadata.json (needs --expo-asset-base-url).")
+  Path expoExport;
 
   @Option(names = "--assets", paramLabel = "DIR", description = "Directory of assets; each file is published as DIRNAME/relative/path.")
   Path assets;
@@ -102,6 +113,28 @@ final class PublishCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr());
     String id = releaseId != null ? releaseId : ReleaseRequest.defaultReleaseId(version, versionCode);
+    if ((bundle == null) == (expoExport == null)) {
+      throw new Cli.UsageError("give the launch bundle with --bundle FILE or --expo-export DIR (one of them)");
+    }
+    if (expoExport != null && (assets != null || !expo.enabled())) {
+      throw new Cli.UsageError("--expo-export takes the assets from metadata.json (no --assets) and needs --expo-asset-base-url");
+    }
+    expo.validate();
+    AssetSource launch;
+    List<AssetSource> releaseFiles;
+    if (expoExport != null) {
+      ExpoExport export;
+      try {
+        export = ExpoExport.read(expoExport, channel.platform);
+      } catch (ExpoException e) {
+        throw new Cli.UsageError("--expo-export: " + e.getMessage());
+      }
+      launch = new AssetSource(export.bundlePath(), "application/javascript", FileSource.of(export.bundle().toString()));
+      releaseFiles = export.assets().stream().map(a -> new AssetSource(a.path(), ContentTypes.forPath(a.path()), FileSource.of(a.file().toString()))).toList();
+    } else {
+      launch = new AssetSource(bundle.getFileName().toString(), ContentTypes.forPath(bundle.toString()), FileSource.of(bundle.toString()));
+      releaseFiles = assetSources();
+    }
     Optional<CodePushOptions> codePushOptions = codePushOptions();
     ReleaseRequest request =
         new ReleaseRequest(
@@ -111,8 +144,8 @@ final class PublishCommand implements Callable<Integer> {
             version,
             versionCode,
             runtimeVersion,
-            new AssetSource(bundle.getFileName().toString(), ContentTypes.forPath(bundle.toString()), FileSource.of(bundle.toString())),
-            assetSources(),
+            launch,
+            releaseFiles,
             notes == null ? Map.of() : Map.of("notes", notes),
             codePushOptions);
     Signer signer = key.openSigner();
@@ -135,6 +168,12 @@ final class PublishCommand implements Callable<Integer> {
               Clock.systemUTC(),
               progress);
       PublishedRelease release = publisher.publish(request);
+      Optional<ExpoRelease> expoRelease = Optional.empty();
+      if (expo.enabled()) {
+        // before the index names the release, so a server never sees it without its Expo answer
+        Optional<DeltaBudget> patches = noDeltas ? Optional.empty() : Optional.of(new DeltaBudget(deltaTimeout, DeltaBudget.DEFAULT.maxMemoryBytes()));
+        expoRelease = Optional.of(new ExpoReleasePublisher(target, expo.builder(), expo.signing(), patches, progress).publish(release.manifest(), expo.expoClient()));
+      }
       ChannelRelease entry =
           new ChannelRelease(
               id,
@@ -155,6 +194,7 @@ final class PublishCommand implements Callable<Integer> {
       summary.put("index", update.key());
       summary.put("indexVersion", update.index().version());
       summary.put("expiresAt", update.index().expiresAt());
+      expoRelease.ifPresent(e -> summary.put("expoUpdateId", e.updateId()).put("expoPatches", e.patches().size()));
       spec.commandLine().getOut().println(new String(CanonicalJson.write(summary), StandardCharsets.UTF_8));
       return 0;
     } finally {

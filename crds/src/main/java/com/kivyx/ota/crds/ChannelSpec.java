@@ -19,11 +19,12 @@ public record ChannelSpec(
         @Pattern("^([0-9]+(s|m|h))+$")
         String indexTtl,
     @JsonPropertyDescription("Also package every release for react-native-code-push clients (served by 'kivyx-ota serve --codepush-deployment').")
-        CodePush codePush) {
+        CodePush codePush,
+    @JsonPropertyDescription("Also publish Expo Updates manifests (expo-updates clients; docs/expo.md).") Expo expo) {
 
-  /** A channel without CodePush packages. */
+  /** A channel for Kivyx OTA clients only: no CodePush packages, no Expo manifests. */
   public ChannelSpec(String appId, String channel, List<ReleaseSpec.Platform> platforms, SigningKey signingKey, Store store, String indexTtl) {
-    this(appId, channel, platforms, signingKey, store, indexTtl, null);
+    this(appId, channel, platforms, signingKey, store, indexTtl, null, null);
   }
 
   /** CodePush packaging: the bundle's file name in the zip is the one the app binary loads. */
@@ -32,6 +33,19 @@ public record ChannelSpec(
           String iosBundleFileName,
       @JsonPropertyDescription("Bundle file name in Android packages (default: index.android.bundle).") @Pattern("^[A-Za-z0-9._-]{1,128}$")
           String androidBundleFileName) {}
+
+  /** Expo Updates output: where devices download files from, and the Expo code-signing key. */
+  public record Expo(
+      @JsonPropertyDescription("Absolute http(s) URL of the store root devices download from (a CDN), e.g. https://cdn.example.com/ota/.")
+          @Required
+          @Pattern("^https?://\\S+$")
+          String assetBaseUrl,
+      @JsonPropertyDescription("Secret key holding the RSA private key (PEM) that signs Expo manifests and directives; unsigned without it.")
+          SecretKeyRef signingKey,
+      @JsonPropertyDescription("keyid of the Expo signature, as in the app's codeSigningMetadata (default: main).") @Pattern("^[A-Za-z0-9._~-]{1,128}$")
+          String keyid,
+      @JsonPropertyDescription("Secret key holding the PEM certificate chain (leaf first) served in the certificate_chain part.")
+          SecretKeyRef certificateChain) {}
 
   /** Exactly one of a Secret holding a PKCS#8 PEM key, or an AWS KMS key. */
   @ValidationRule(value = "has(self.secretRef) != has(self.kmsKeyId)", message = "set exactly one of signingKey.secretRef or signingKey.kmsKeyId")

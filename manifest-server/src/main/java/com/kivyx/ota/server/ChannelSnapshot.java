@@ -3,6 +3,7 @@ package com.kivyx.ota.server;
 import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.rollout.Decision;
+import com.kivyx.ota.server.expo.ExpoChannel;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,6 +14,7 @@ import java.util.Set;
  * @param manifests verified manifest COSE bytes by SHA-256 (immutable, so reused by the next snapshot)
  * @param blobTypes content type of each blob the manifests name, by SHA-256
  * @param knownReleases releases ever seen on this channel by this process (event counters' label values)
+ * @param expo the Expo Updates answers ({@link ExpoChannel#NONE} when no release has an Expo document)
  */
 public record ChannelSnapshot(
     ChannelId key,
@@ -22,7 +24,8 @@ public record ChannelSnapshot(
     Answers answers,
     Map<String, byte[]> manifests,
     Map<String, String> blobTypes,
-    Set<String> knownReleases) {
+    Set<String> knownReleases,
+    ExpoChannel expo) {
 
   /** The 2 + 2 × releases bodies of {@code /update}: none, back to embedded, update to each release. */
   public record Answers(Answer none, Answer rollBack, Answer rollBackMandatory, Map<String, Answer[]> updates) {

@@ -2,7 +2,12 @@ package com.kivyx.ota.server;
 
 import com.kivyx.ota.format.ChannelId;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kivyx.ota.expo.ExpoReleasePublisher;
 import com.kivyx.ota.rollout.Decision;
+import com.kivyx.ota.server.expo.ExpoApi;
+import com.kivyx.ota.server.expo.ExpoChannel;
+import com.kivyx.ota.server.expo.ExpoResponse;
+import com.kivyx.ota.server.expo.ExpoTelemetry;
 import com.kivyx.ota.rollout.DecisionFunction;
 import com.kivyx.ota.rollout.Device;
 import com.kivyx.ota.store.StoreKeys;
@@ -59,6 +64,9 @@ final class HttpApi implements Handler<HttpServerRequest> {
   private final ServerMetrics metrics;
   private final DeviceEvents events;
   private final TokenBuckets eventLimits;
+  private final ExpoApi expo;
+  /** 1 MiB of remembered (device, header, value) hashes for Expo telemetry. */
+  private static final int EXPO_TELEMETRY_SLOTS = 1 << 17;
   private final byte[] openapi;
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -80,6 +88,11 @@ final class HttpApi implements Handler<HttpServerRequest> {
     this.metrics = metrics;
     this.openapi = openapi;
     this.events = new DeviceEvents(config.maxEventsPerBatch(), metrics);
+    this.expo =
+        new ExpoApi(
+            new ExpoTelemetry(
+                (app, platform, channel, release, type) -> metrics.event(new ServerMetrics.EventLabels(app, platform, channel, release, type)),
+                EXPO_TELEMETRY_SLOTS));
     this.eventLimits = new TokenBuckets(config.eventsPerSecond(), config.eventBurst(), config.maxTrackedClients(), System::nanoTime);
   }
 
@@ -189,7 +202,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
 
   private static String route(String path) {
     if (path.startsWith("/v1/apps/")) {
-      return path.endsWith("/update") ? "update" : path.endsWith("/index") ? "index" : "other";
+      return path.endsWith("/update") ? "update" : path.endsWith("/index") ? "index" : path.endsWith("/expo/manifest") ? "expo" : "other";
     }
     if (path.startsWith("/apps/")) {
       return "store";
@@ -221,6 +234,15 @@ final class HttpApi implements Handler<HttpServerRequest> {
         } else {
           update(req, channel);
         }
+      }
+      case "expo" -> {
+        requireMethod(read, "GET, HEAD");
+        // /v1/apps/{appId}/expo/manifest
+        String[] parts = path.split("/", -1);
+        if (parts.length != 6) {
+          throw new BadRequestException(404, "not_found", "no such resource: " + path);
+        }
+        send(req, expo.respond(parts[3], req::getHeader, source.snapshot()));
       }
       case "store" -> {
         requireMethod(read, "GET, HEAD");
@@ -329,6 +351,11 @@ final class HttpApi implements Handler<HttpServerRequest> {
 
   private void sendBlob(HttpServerRequest req, Path file, FileProps props, String appId, String sha256) {
     HttpServerResponse resp = req.response();
+    Optional<ExpoChannel.Patch> patch = expo.patchFor(appId, sha256, req::getHeader, source.snapshot());
+    if (patch.isPresent() && config.storeRoot().isPresent()) {
+      sendPatch(req, patch.get());
+      return;
+    }
     String etag = ETags.ofHex(sha256);
     String type = source.snapshot().flatMap(s -> s.blobType(appId, sha256)).orElse("application/octet-stream");
     resp.putHeader(HttpHeaders.ETAG, etag)
@@ -360,6 +387,39 @@ final class HttpApi implements Handler<HttpServerRequest> {
     }
     resp.sendFile(file.toString(), offset, length)
         .onFailure(e -> log.debug("sending {} failed: {}", file, e.toString()));
+  }
+
+  /**
+   * A BSDIFF40 patch instead of the launch asset, the way expo-updates checks it: 226 IM Used,
+   * {@code IM: bsdiff}, {@code Delta-Base} the update it runs, and the update it installs as a
+   * raw (unquoted) {@code ETag}, which the client compares as is. A missing patch file falls back
+   * to the full asset.
+   */
+  private void sendPatch(HttpServerRequest req, ExpoChannel.Patch patch) {
+    Path file = config.storeRoot().get().resolve(patch.url());
+    HttpServerResponse resp = req.response();
+    resp.setStatusCode(226)
+        .putHeader("IM", "bsdiff")
+        .putHeader("Delta-Base", patch.currentUpdateId())
+        .putHeader(HttpHeaders.ETAG, patch.requestedUpdateId())
+        .putHeader(HttpHeaders.CACHE_CONTROL, "private, max-age=31536000, immutable")
+        .putHeader(HttpHeaders.VARY, "A-IM, If-None-Match, If-Match")
+        .putHeader(HttpHeaders.CONTENT_TYPE, ExpoReleasePublisher.PATCH_CONTENT_TYPE);
+    if (req.method() == HttpMethod.HEAD) {
+      resp.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(patch.size())).end();
+      return;
+    }
+    resp.sendFile(file.toString()).onFailure(e -> log.debug("sending patch {} failed: {}", file, e.toString()));
+  }
+
+  private static void send(HttpServerRequest req, ExpoResponse answer) {
+    HttpServerResponse resp = req.response().setStatusCode(answer.status());
+    answer.headers().forEach(h -> resp.putHeader(h.getKey(), h.getValue()));
+    if (answer.status() == 204) {
+      resp.end();
+      return;
+    }
+    resp.end(Buffer.buffer(answer.body()));
   }
 
   /** How much of an oversized event body is read and dropped so the client sees the 413. */

@@ -8,6 +8,9 @@ import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.DeltaRef;
 import com.kivyx.ota.format.Documents;
+import com.kivyx.ota.expo.ExpoReleasePublisher;
+import com.kivyx.ota.server.expo.ExpoChannel;
+import com.kivyx.ota.server.expo.ExpoChannelBuilder;
 import com.kivyx.ota.format.ReleaseManifest;
 import com.kivyx.ota.publish.ContentTypes;
 import com.kivyx.ota.rollout.Decision;
@@ -44,6 +47,7 @@ public final class SnapshotBuilder {
   private final ChannelVerifier verifier;
   private final Clock clock;
   private final Documents documents = new Documents();
+  private final ExpoChannelBuilder expoBuilder = new ExpoChannelBuilder();
 
   public SnapshotBuilder(Map<String, ECPublicKey> pinnedKeys, Clock clock) {
     this.verifier = new ChannelVerifier(pinnedKeys);
@@ -97,9 +101,11 @@ public final class SnapshotBuilder {
       }
     }
     known.addAll(index.revoked().stream().limit(Math.max(0, MAX_KNOWN_RELEASES - known.size())).toList());
+    ExpoChannel expo = expoBuilder.build(key.appId(), key.platform(), index, byRelease, known, manifests::read, previous.map(ChannelSnapshot::expo));
+    expo.patches().values().forEach(p -> blobTypes.put(p.sha256(), ExpoReleasePublisher.PATCH_CONTENT_TYPE));
     return new ChannelSnapshot(
         key, index, cose.clone(), ETags.ofHex(Sha256.hex(cose)), answers(cose, index, verified), Map.copyOf(verified),
-        Map.copyOf(blobTypes), Set.copyOf(known));
+        Map.copyOf(blobTypes), Set.copyOf(known), expo);
   }
 
   private static byte[] readManifest(ChannelId key, ChannelRelease entry, ManifestReader manifests) throws DocumentRejectedException {

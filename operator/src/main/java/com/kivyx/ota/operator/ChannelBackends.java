@@ -12,7 +12,11 @@ import com.kivyx.ota.store.ArtifactStore;
 import com.kivyx.ota.store.DirectoryStore;
 import com.kivyx.ota.store.S3Clients;
 import com.kivyx.ota.store.S3Store;
+import com.kivyx.ota.expo.ExpoCodeSigning;
+import com.kivyx.ota.expo.ExpoException;
+import com.kivyx.ota.expo.ExpoKeys;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.security.PrivateKey;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +77,27 @@ class ChannelBackends {
         c.close();
       }
     });
+  }
+
+  /** The Channel's Expo code-signing key and chain, when it names one (validated like the CLI's). */
+  Optional<ExpoCodeSigning> expoSigning(Channel channel) {
+    ChannelSpec.Expo expo = channel.getSpec().expo();
+    if (expo == null || expo.signingKey() == null) {
+      return Optional.empty();
+    }
+    String namespace = channel.getMetadata().getNamespace();
+    try {
+      PrivateKey key = ExpoKeys.readPrivateKey(secretValue(namespace, expo.signingKey().name(), dataKey(expo.signingKey())));
+      Optional<String> chain = Optional.ofNullable(expo.certificateChain()).map(ref -> secretValue(namespace, ref.name(), dataKey(ref)));
+      chain.ifPresent(ExpoKeys::readCertificates);
+      return Optional.of(new ExpoCodeSigning(key, expo.keyid() != null ? expo.keyid() : "main", chain));
+    } catch (ExpoException e) {
+      throw new ChannelConfigException("expo of Channel " + namespace + "/" + channel.getMetadata().getName() + ": " + e.getMessage());
+    }
+  }
+
+  private static String dataKey(ChannelSpec.SecretKeyRef ref) {
+    return ref.key() != null ? ref.key() : DEFAULT_SECRET_KEY;
   }
 
   private Signer signer(String namespace, ChannelSpec.SigningKey key, List<AutoCloseable> toClose) {

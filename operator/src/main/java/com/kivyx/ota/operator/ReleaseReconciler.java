@@ -3,6 +3,10 @@ package com.kivyx.ota.operator;
 import com.kivyx.ota.codepush.CodePushOptions;
 import com.kivyx.ota.crds.Channel;
 import com.kivyx.ota.crds.ChannelSpec;
+import com.kivyx.ota.delta.DeltaBudget;
+import com.kivyx.ota.expo.ExpoManifestBuilder;
+import com.kivyx.ota.expo.ExpoRelease;
+import com.kivyx.ota.expo.ExpoReleasePublisher;
 import com.kivyx.ota.crds.FileSourceSpec;
 import com.kivyx.ota.crds.Release;
 import com.kivyx.ota.crds.ReleaseSpec;
@@ -117,6 +121,19 @@ public final class ReleaseReconciler implements Reconciler<Release> {
           message -> LOG.info("{}/{}: {}", namespace, release.getMetadata().getName(), message));
       PublishedRelease published = publisher.publish(codePush(request(release), channel));
       var manifest = published.manifest();
+      String expoNote = "";
+      ChannelSpec.Expo expo = channel.getSpec().expo();
+      if (expo != null) {
+        // before Published: no Rollout can put the release in an index without its Expo answer
+        ExpoRelease expoRelease = new ExpoReleasePublisher(
+                backend.store(),
+                new ExpoManifestBuilder(expo.assetBaseUrl()),
+                backends.expoSigning(channel),
+                deltas.map(d -> DeltaBudget.DEFAULT),
+                message -> LOG.info("{}/{}: {}", namespace, release.getMetadata().getName(), message))
+            .publish(manifest, Optional.empty());
+        expoNote = ", Expo update " + expoRelease.updateId();
+      }
       release.setStatus(new ReleaseStatus(
           Phase.PUBLISHED,
           release.getMetadata().getName(),
@@ -128,7 +145,7 @@ public final class ReleaseReconciler implements Reconciler<Release> {
           backend.store().describe(),
           "published " + manifest.assets().size() + " asset(s) and " + manifest.deltas().size() + " delta(s)"
               + manifest.codePushPackage().map(p -> ", a CodePush package (hash " + p.packageHash() + ")").orElse("")
-              + ", signed by " + backend.signer().kid(),
+              + ", signed by " + backend.signer().kid() + expoNote,
           generation,
           Conditions.set(status == null ? null : status.conditions(), "Published", true, "Published",
               "manifest " + published.manifestRef().url(), generation, clock.instant())));

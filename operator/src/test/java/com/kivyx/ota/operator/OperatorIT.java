@@ -14,6 +14,9 @@ import com.kivyx.ota.crds.Rollout;
 import com.kivyx.ota.crds.RolloutSpec;
 import com.kivyx.ota.crds.RolloutStatus;
 import com.kivyx.ota.crds.testing.KubeApi;
+import com.kivyx.ota.expo.ExpoKeys;
+import com.kivyx.ota.expo.ExpoRelease;
+import com.kivyx.ota.expo.ExpoUpdateIds;
 import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.format.Documents;
 import com.kivyx.ota.format.ChannelId;
@@ -200,6 +203,42 @@ class OperatorIT {
     assertThat(verify(ns).problems()).isEmpty();
   }
 
+  @Test
+  void aChannelWithAnExpoKeyPublishesSignedExpoManifestsBeforeTheReleaseIsPublished() throws Exception {
+    String ns = namespace();
+    ExpoKeys.Generated expoKey = ExpoKeys.generate("optest", Duration.ofDays(30), java.time.Instant.now());
+    kube.client.resource(new SecretBuilder().withNewMetadata().withName("ota-signing").withNamespace(ns).endMetadata()
+        .addToStringData("key.pem", keyPem).build()).create();
+    kube.client.resource(new SecretBuilder().withNewMetadata().withName("s3-credentials").withNamespace(ns).endMetadata()
+        .addToStringData("AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY).addToStringData("AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY).build()).create();
+    kube.client.resource(new SecretBuilder().withNewMetadata().withName("ota-expo").withNamespace(ns).endMetadata()
+        .addToStringData("key.pem", expoKey.privateKeyPem()).addToStringData("chain.pem", expoKey.certificatePem()).build()).create();
+    ChannelSpec.Expo expo = new ChannelSpec.Expo(
+        "https://cdn.example.com/ota/", new ChannelSpec.SecretKeyRef("ota-expo", null), "main", new ChannelSpec.SecretKeyRef("ota-expo", "chain.pem"));
+    kube.client.resource(channel(ns, "production", new ChannelSpec.SigningKey(new ChannelSpec.SecretKeyRef("ota-signing", null), null, null, null, null), expo)).create();
+    startOperator(Optional.empty());
+    kube.client.resource(release(ns, "app-v1", "production", 1, upload(ns, "v1.js", 40_000, 1))).create();
+    awaitRelease(ns, "app-v1", ReleaseStatus.Phase.PUBLISHED);
+    String updateId = ExpoUpdateIds.updateId(APP, Platform.ANDROID, "app-v1").toString();
+    assertThat(release(ns, "app-v1").getStatus().message()).contains("Expo update " + updateId);
+
+    ExpoRelease doc;
+    try (S3Store store = s3.store(ns + "/" + PREFIX)) {
+      doc = new Documents().mapper().readValue(store.read(ExpoRelease.key(APP, Platform.ANDROID, "app-v1")).orElseThrow().bytes(), ExpoRelease.class);
+    }
+    assertThat(doc.updateId()).isEqualTo(updateId);
+    assertThat(doc.manifest()).contains("\"url\":\"https://cdn.example.com/ota/apps/" + APP + "/blobs/sha256/");
+    assertThat(doc.certificateChain()).isEqualTo(expoKey.certificatePem());
+    for (String[] signed : new String[][] {{doc.manifest(), doc.manifestSignature()}, {doc.rollBackToEmbedded(), doc.rollBackToEmbeddedSignature()}}) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("sig=\"([^\"]+)\", keyid=\"main\", alg=\"rsa-v1_5-sha256\"").matcher(signed[1]);
+      assertThat(m.matches()).as(signed[1]).isTrue();
+      java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+      rsa.initVerify(expoKey.certificate());
+      rsa.update(signed[0].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(rsa.verify(Base64.getDecoder().decode(m.group(1)))).isTrue();
+    }
+  }
+
   // ---------------------------------------------------------------- restart and leader election
 
   @Test
@@ -295,11 +334,15 @@ class OperatorIT {
   }
 
   private static Channel channel(String ns, String name, ChannelSpec.SigningKey key) {
+    return channel(ns, name, key, null);
+  }
+
+  private static Channel channel(String ns, String name, ChannelSpec.SigningKey key, ChannelSpec.Expo expo) {
     Channel channel = new Channel();
     channel.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     channel.setSpec(new ChannelSpec(APP, null, List.of(ReleaseSpec.Platform.android), key,
         new ChannelSpec.Store(new ChannelSpec.S3(S3TestServer.BUCKET, ns + "/" + PREFIX, "us-east-1", s3.endpoint().toString(), true, "s3-credentials"), null),
-        "1h"));
+        "1h", null, expo));
     return channel;
   }
 

@@ -21,7 +21,7 @@ class ReleaseCodePushTest {
     Channel channel = new Channel();
     channel.setSpec(new ChannelSpec("com.example.app", "production", List.of(ReleaseSpec.Platform.ios, ReleaseSpec.Platform.android),
         new ChannelSpec.SigningKey(new ChannelSpec.SecretKeyRef("key", null), null, null, null, null),
-        new ChannelSpec.Store(null, "/tmp/store"), null, codePush));
+        new ChannelSpec.Store(null, "/tmp/store"), null, codePush, null));
     return channel;
   }
 

@@ -34,7 +34,7 @@ class UpdateCheckTest {
   private static CodePushChannel channel(List<ChannelRelease> releases, List<String> revoked, Set<String> withoutPackage) {
     ChannelIndex index = SampleDocuments.index(5, 0, releases, revoked);
     ChannelSnapshot snapshot =
-        new ChannelSnapshot(new ChannelId(SampleDocuments.APP, Platform.IOS, "production"), index, new byte[0], "\"x\"", null, Map.of(), Map.of(), Set.of());
+        new ChannelSnapshot(new ChannelId(SampleDocuments.APP, Platform.IOS, "production"), index, new byte[0], "\"x\"", null, Map.of(), Map.of(), Set.of(), null);
     Map<String, Offer> offers = new HashMap<>();
     for (ChannelRelease r : releases) {
       if (!withoutPackage.contains(r.releaseId())) {

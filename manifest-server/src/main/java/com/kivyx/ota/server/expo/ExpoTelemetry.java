@@ -1,0 +1,95 @@
+package com.kivyx.ota.server.expo;
+
+import com.kivyx.ota.store.Sha256;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns what expo-updates reports in its request headers into the server's device events:
+ * {@code Expo-Current-Update-ID} as {@code healthy} (the device launched it and lives to poll),
+ * each id of {@code Expo-Recent-Failed-Update-IDs} as {@code rolledBack}, and {@code
+ * Expo-Fatal-Error} as {@code crashed}. Clients repeat these headers on every request, so each
+ * (device, header, value) is counted once, remembered in a fixed table of hashes: memory is
+ * bounded, and a collision at worst counts a repeat again.
+ */
+public final class ExpoTelemetry {
+  /** Where the events go: the same counters as {@code POST /v1/events}. */
+  @FunctionalInterface
+  public interface EventSink {
+    void event(String appId, String platform, String channel, String release, String type);
+  }
+
+  /** Counted under this release label when the release was never on the channel (bounded labels). */
+  static final String OTHER_RELEASE = "other";
+  private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final int MAX_FAILED_IDS = 10;
+
+  private final EventSink sink;
+  private final AtomicLongArray seen;
+  private final int mask;
+
+  /** @param slots remembered (device, header, value) hashes, rounded up to a power of two; 8 bytes each */
+  public ExpoTelemetry(EventSink sink, int slots) {
+    this.sink = sink;
+    int size = Integer.highestOneBit(Math.max(16, slots - 1)) << 1;
+    this.seen = new AtomicLongArray(size);
+    this.mask = size - 1;
+  }
+
+  /** What one request reports, with update ids already mapped to this channel's releases. */
+  record Report(String appId, String platform, String channel, String deviceId, String currentUpdateId, String failedUpdateIds, String fatalError) {}
+
+  void observe(Report r, java.util.function.Function<String, String> releaseOfUpdate, Set<String> knownReleases) {
+    if (r.currentUpdateId() != null && UUID.matcher(r.currentUpdateId()).matches() && firstTime(r.deviceId(), "current", r.currentUpdateId())) {
+      count(r, releaseOfUpdate.apply(r.currentUpdateId().toLowerCase(java.util.Locale.ROOT)), knownReleases, "healthy");
+    }
+    List<String> failed = failedIds(r.failedUpdateIds());
+    for (String id : failed) {
+      if (firstTime(r.deviceId(), "failed", id)) {
+        count(r, releaseOfUpdate.apply(id), knownReleases, "rolledBack");
+      }
+    }
+    if (r.fatalError() != null && !r.fatalError().isEmpty() && firstTime(r.deviceId(), "fatal", r.fatalError())) {
+      String crashed = !failed.isEmpty() ? failed.get(0) : r.currentUpdateId() == null ? null : r.currentUpdateId().toLowerCase(java.util.Locale.ROOT);
+      count(r, crashed == null ? null : releaseOfUpdate.apply(crashed), knownReleases, "crashed");
+    }
+  }
+
+  /** The UUIDs of an SFV list of strings, at most 10, lower-cased. */
+  static List<String> failedIds(String header) {
+    List<String> ids = new ArrayList<>();
+    if (header == null) {
+      return ids;
+    }
+    Matcher m = UUID.matcher(header);
+    while (m.find() && ids.size() < MAX_FAILED_IDS) {
+      String id = m.group().toLowerCase(java.util.Locale.ROOT);
+      if (!ids.contains(id)) {
+        ids.add(id);
+      }
+    }
+    return ids;
+  }
+
+  private void count(Report r, String release, Set<String> knownReleases, String type) {
+    String label = release != null && knownReleases.contains(release) ? release : OTHER_RELEASE;
+    sink.event(r.appId(), r.platform(), r.channel(), label, type);
+  }
+
+  /** True the first time this (device, header, value) is seen while it stays in the table. */
+  boolean firstTime(String deviceId, String header, String value) {
+    byte[] digest = Sha256.newDigest().digest((deviceId + '\n' + header + '\n' + value).getBytes(StandardCharsets.UTF_8));
+    long hash = ByteBuffer.wrap(digest).getLong();
+    if (hash == 0) {
+      hash = 1; // 0 marks an empty slot
+    }
+    int slot = (int) (hash & mask);
+    return seen.getAndSet(slot, hash) != hash;
+  }
+}
