@@ -1,6 +1,8 @@
 package com.kivyx.ota.server;
 
 import com.kivyx.ota.format.ChannelId;
+import com.kivyx.ota.telemetry.EventType;
+import com.kivyx.ota.telemetry.TrialReason;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kivyx.ota.expo.ExpoReleasePublisher;
 import com.kivyx.ota.rollout.Decision;
@@ -91,7 +93,9 @@ final class HttpApi implements Handler<HttpServerRequest> {
     this.expo =
         new ExpoApi(
             new ExpoTelemetry(
-                (app, platform, channel, release, type) -> metrics.event(new ServerMetrics.EventLabels(app, platform, channel, release, type)),
+                // expo-updates says what happened, never why: no reason code
+                (app, platform, channel, release, type) -> ChannelId.parse(app, platform, channel).ifPresent(id ->
+                    EventType.fromWire(type).ifPresent(t -> metrics.deviceEvent(id, release, t, TrialReason.NONE))),
                 EXPO_TELEMETRY_SLOTS));
     this.eventLimits = new TokenBuckets(config.eventsPerSecond(), config.eventBurst(), config.maxTrackedClients(), System::nanoTime);
   }
