@@ -14,7 +14,8 @@ export type { ChannelIndex, ChannelRelease, ReleaseManifest, Asset, DeltaRef, Ta
 export { applyKvxd1, readKvxd1Header } from "./delta.js";
 export { CoseRejectedError, DeltaError, InvalidDocumentError, OtaError } from "./errors.js";
 export type { RejectReason } from "./errors.js";
-export type { OtaEvent, EventType } from "./telemetry.js";
+export type { OtaEvent, EventType, EventReason } from "./telemetry.js";
+export { EVENT_REASONS } from "./telemetry.js";
 
 let defaultClient: OtaClient | null = null;
 

@@ -8,8 +8,23 @@ import type { HttpPort, StoragePort } from "./ports.js";
 
 export type EventType = "downloaded" | "applied" | "healthy" | "crashed" | "rolledBack";
 
-/** A bounded code: why a release was rolled back, or that an app-store update reset the device. */
-export type EventReason = RollbackReason | "binaryChanged";
+/**
+ * A bounded code: why a trial launch crashed or a release was rolled back, or that an app-store
+ * update reset the device. The server counts it as the `reason` label of its device-event metric
+ * (an unknown one as `other`) and the crash guardrail reports it beside a halt; free text goes in
+ * `detail`, which is never counted.
+ */
+export type EventReason = RollbackReason | "jsError" | "verifyFailed" | "binaryChanged";
+
+/** Every reason the server counts under its own name (core's TrialReason). */
+export const EVENT_REASONS = [
+  "notMarkedHealthy",
+  "launchTimeout",
+  "crashedBeforeJs",
+  "jsError",
+  "verifyFailed",
+  "binaryChanged",
+] as const satisfies readonly EventReason[];
 
 export interface OtaEvent {
   type: EventType;

@@ -336,15 +336,14 @@ test("a 30 % rollout reaches the devices the decision function buckets in, withi
   assert.ok(Math.abs(offered - n * p) <= 4 * sd, `${offered} of ${n} offered; expected ${n * p} ± ${(4 * sd).toFixed(1)}`);
 });
 
-test("download and deploy reports are counted as downloaded, healthy and rolledBack (codePushFailed)", async () => {
+test("download and deploy reports are counted as downloaded, healthy and rolledBack (notMarkedHealthy)", async () => {
   await ready();
   assert.ok(first !== null);
   const labels = { app: APP_A, platform: "ios", channel: "production", release: "r1" };
   const before = {
     downloaded: await metric("kivyx_ota_device_events_total", { ...labels, type: "downloaded" }),
     healthy: await metric("kivyx_ota_device_events_total", { ...labels, type: "healthy" }),
-    rolledBack: await metric("kivyx_ota_device_events_total", { ...labels, type: "rolledBack" }),
-    reason: await metric("kivyx_ota_device_rollback_reasons_total", { ...labels, reason: "codePushFailed" }),
+    rolledBack: await metric("kivyx_ota_device_events_total", { ...labels, type: "rolledBack", reason: "notMarkedHealthy" }),
   };
   const m = sdk(KEY_A, "dev-5");
   await downloaded(m, first);
@@ -354,8 +353,7 @@ test("download and deploy reports are counted as downloaded, healthy and rolledB
   await deployed(m, undefined, undefined); // the binary's own bundle running: accepted, counts nothing
   assert.equal(await metric("kivyx_ota_device_events_total", { ...labels, type: "downloaded" }), before.downloaded + 1);
   assert.equal(await metric("kivyx_ota_device_events_total", { ...labels, type: "healthy" }), before.healthy + 1);
-  assert.equal(await metric("kivyx_ota_device_events_total", { ...labels, type: "rolledBack" }), before.rolledBack + 2);
-  assert.equal(await metric("kivyx_ota_device_rollback_reasons_total", { ...labels, reason: "codePushFailed" }), before.reason + 2);
+  assert.equal(await metric("kivyx_ota_device_events_total", { ...labels, type: "rolledBack", reason: "notMarkedHealthy" }), before.rolledBack + 2);
   // a label the channel never had is counted under "other", not as a new series
   await deployed(m, { ...first, label: "made-up-label" }, AcquisitionStatus.DeploymentSucceeded);
   const text = await (await fetch(`${base}metrics`)).text();

@@ -318,7 +318,7 @@ test("bsdiff: 226 IM Used with IM, Delta-Base and a raw ETag; the real bspatch r
 async function eventCount(app: string, release: string, type: string): Promise<number> {
   const metrics = await (await fetch(`${base}metrics`)).text();
   const label = release.replace(/\./g, "\\.");
-  const m = new RegExp(`kivyx_ota_device_events_total\\{app="${app}",channel="production",platform="android",release="${label}",type="${type}"\\} ([0-9.]+)`).exec(metrics);
+  const m = new RegExp(`kivyx_ota_device_events_total\\{app="${app}",channel="production",platform="android",reason="none",release="${label}",type="${type}"\\} ([0-9.]+)`).exec(metrics);
   return m === null ? 0 : Number(m[1]);
 }
 

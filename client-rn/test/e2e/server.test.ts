@@ -15,6 +15,7 @@ import { sha256Hex } from "../../src/bytes.js";
 import { CheckResult, OtaClient, OtaClientOptions, createOtaClient } from "../../src/client.js";
 import { nodePorts } from "../../src/node.js";
 import { startServe, type RunningServer } from "../serve.js";
+import { EVENT_REASONS, Telemetry } from "../../src/telemetry.js";
 import { jarPath, runJar } from "../jar.js";
 import { requireShared } from "../paths.js";
 
@@ -61,6 +62,29 @@ async function start(): Promise<void> {
 
 test("the jar under test has a 'serve' command and the server gets ready", async () => {
   await ready();
+});
+
+test("the server counts every reason code the client sends as itself, not as 'other'", async () => {
+  await ready();
+  const app = "com.kivyx.e2e.reasons";
+  const r1 = publish(app, 1, CORPUS("v1.min.js"));
+  await serverSees(app, r1.indexVersion);
+  const ports = nodePorts({ dir: resolve(work, "reasons-device") });
+  const telemetry = new Telemetry(`${base}v1/events`, ports.http, ports.storage, () => Date.now());
+  for (const reason of EVENT_REASONS) {
+    await telemetry.record({
+      type: "rolledBack", appId: app, platform: "android", channel: "production", releaseId: r1.releaseId,
+      deviceId: `device-${reason}`, time: new Date().toISOString(), reason, detail: `free text ${reason}`,
+    });
+  }
+  await telemetry.flush();
+  assert.equal(await telemetry.pending(), 0, `events not accepted by the server:\n${serverLog().slice(-1500)}`);
+  const metrics = await (await fetch(`${base}metrics`)).text();
+  for (const reason of EVENT_REASONS) {
+    const series = `kivyx_ota_device_events_total{app="${app}",channel="production",platform="android",reason="${reason}",release="${r1.releaseId}",type="rolledBack"} 1.0`;
+    assert.ok(metrics.includes(series), `missing ${series}`);
+  }
+  assert.ok(!metrics.includes("free text"), "detail must never be a label");
 });
 
 after(() => {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       OperatorCommand.class,
       KeysCommand.class,
       DeltaCommand.class,
+      AnalyzeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class KivyxOta {

@@ -4,6 +4,7 @@ import com.kivyx.ota.operator.KivyxOperator;
 import com.kivyx.ota.operator.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,19 +49,28 @@ final class OperatorCommand implements Callable<Integer> {
       description = "Reconcile only these namespaces (default: all; a Role in each listed namespace is then enough).")
   List<String> watchNamespaces = new ArrayList<>();
 
+  @Option(names = "--prometheus-url", paramLabel = "URL",
+      description = "Prometheus (or a compatible API) that scrapes every manifest server: the crash guardrail's data (default: none; analysis gates then wait for a promote).")
+  URI prometheusUrl;
+
   @Override
   public Integer call() throws Exception {
+    if (prometheusUrl != null && !("http".equals(prometheusUrl.getScheme()) || "https".equals(prometheusUrl.getScheme()))) {
+      throw new Cli.UsageError("--prometheus-url must be an http(s) URL like http://prometheus:9090, got " + prometheusUrl);
+    }
     Path work = workDir != null ? workDir : java.nio.file.Files.createTempDirectory("kivyx-ota-operator-");
     Optional<OperatorSettings.LeaderElection> election = Optional.ofNullable(leaseNamespace).filter(ns -> !ns.isBlank())
         .map(ns -> new OperatorSettings.LeaderElection(ns, identity, Duration.ofSeconds(15), true));
     CountDownLatch stopped = new CountDownLatch(1);
     try (KubernetesClient client = new KubernetesClientBuilder().build();
-        KivyxOperator operator = new KivyxOperator(client, new OperatorSettings(election, healthPort, work, !noDeltas, Set.copyOf(watchNamespaces)), System.getenv(), Clock.systemUTC())) {
+        KivyxOperator operator = new KivyxOperator(client, new OperatorSettings(election, healthPort, work, !noDeltas, Set.copyOf(watchNamespaces),
+            Optional.ofNullable(prometheusUrl)), System.getenv(), Clock.systemUTC())) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "kivyx-ota-operator-shutdown"));
       spec.commandLine().getErr().println("kivyx-ota operator: watching " + client.getMasterUrl()
           + (watchNamespaces.isEmpty() ? " (all namespaces)" : " (namespaces " + String.join(", ", watchNamespaces) + ")")
           + (election.isPresent() ? " with leader election in " + leaseNamespace + " as " + identity : " without leader election (one replica only)")
-          + "; health and metrics on port " + operator.healthPort());
+          + "; health and metrics on port " + operator.healthPort()
+          + (prometheusUrl == null ? "; no crash guardrail (no --prometheus-url)" : "; crash guardrail data from " + prometheusUrl));
       spec.commandLine().getErr().flush();
       operator.start();
       stopped.await();

@@ -27,6 +27,7 @@ class CrdDriftTest {
     String release = CrdYaml.generate().get("releases.ota.kivyx.com-v1.yml");
     assertThat(release).contains("self == oldSelf").contains("^[0-9a-f]{64}$").contains("otarel").contains("- \"ios\"");
     String rollout = CrdYaml.generate().get("rollouts.ota.kivyx.com-v1.yml");
-    assertThat(rollout).contains("maximum: 100.0").contains("has(self.setWeight) != has(self.pause)");
+    assertThat(rollout).contains("maximum: 100.0").contains("(has(self.setWeight) ? 1 : 0) + (has(self.pause) ? 1")
+        .contains("^(weightZero|revoke|pause)$").contains("exclusiveMinimum: true").contains("name: \"Verdict\"");
   }
 }

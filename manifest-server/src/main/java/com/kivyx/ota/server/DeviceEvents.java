@@ -1,6 +1,8 @@
 package com.kivyx.ota.server;
 
 import com.kivyx.ota.format.ChannelId;
+import com.kivyx.ota.telemetry.EventType;
+import com.kivyx.ota.telemetry.TrialReason;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -11,7 +13,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
  * are valid but not counted by name (their labels would let any client grow the metrics).
  */
 final class DeviceEvents {
-  static final Set<String> TYPES = Set.of("downloaded", "applied", "healthy", "crashed", "rolledBack");
+  /** Longest reason accepted; unknown reasons are counted as "other", so this only bounds the body. */
+  static final int MAX_REASON = 64;
   /** Counted under this release label when the release was never on the channel. */
   static final String OTHER_RELEASE = "other";
 
@@ -52,7 +54,8 @@ final class DeviceEvents {
     }
   }
 
-  record Event(String type, ChannelId channel, String releaseId, String deviceId, String time) {}
+  /** @param reason the device's reason mapped onto the bounded set (unknown: other) */
+  record Event(EventType type, ChannelId channel, String releaseId, String deviceId, String time, TrialReason reason) {}
 
   private final ObjectMapper json =
       JsonMapper.builder(
@@ -80,7 +83,7 @@ final class DeviceEvents {
         continue;
       }
       String release = channel.get().knownReleases().contains(e.releaseId()) ? e.releaseId() : OTHER_RELEASE;
-      metrics.event(new ServerMetrics.EventLabels(e.channel().appId(), e.channel().platform().id(), e.channel().channel(), release, e.type()));
+      metrics.deviceEvent(e.channel(), release, e.type(), e.reason());
       counted++;
     }
     return counted;
@@ -111,8 +114,8 @@ final class DeviceEvents {
     if (!node.isObject()) {
       throw new BadRequestException("bad_event", where + " must be an object");
     }
-    String type = field(node, where, "type", 32);
-    if (!TYPES.contains(type)) {
+    Optional<EventType> type = EventType.fromWire(field(node, where, "type", 32));
+    if (type.isEmpty()) {
       throw new BadRequestException("bad_event", where + ".type must be one of downloaded, applied, healthy, crashed, rolledBack");
     }
     String app = name(node, where, "appId");
@@ -132,7 +135,11 @@ final class DeviceEvents {
     if (!isRfc3339(time)) {
       throw new BadRequestException("bad_event", where + ".time must be an RFC 3339 time like 2026-11-27T10:00:00Z");
     }
-    return new Event(type, channel.get(), releaseId, deviceId, time);
+    JsonNode reason = node.get("reason");
+    if (reason != null && (!reason.isTextual() || reason.textValue().isEmpty() || reason.textValue().length() > MAX_REASON)) {
+      throw new BadRequestException("bad_event", where + ".reason, when given, is a string of 1-" + MAX_REASON + " characters (e.g. jsError)");
+    }
+    return new Event(type.get(), channel.get(), releaseId, deviceId, time, TrialReason.fromWire(reason == null ? null : reason.textValue()));
   }
 
   private static String name(JsonNode node, String where, String field) throws BadRequestException {

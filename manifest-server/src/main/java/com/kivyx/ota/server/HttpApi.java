@@ -1,6 +1,8 @@
 package com.kivyx.ota.server;
 
 import com.kivyx.ota.format.ChannelId;
+import com.kivyx.ota.telemetry.EventType;
+import com.kivyx.ota.telemetry.TrialReason;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kivyx.ota.expo.ExpoReleasePublisher;
 import com.kivyx.ota.rollout.Decision;
@@ -25,9 +27,11 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -70,6 +74,9 @@ final class HttpApi implements Handler<HttpServerRequest> {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final java.util.List<DeviceRoutes> protocols;
   private volatile boolean draining;
+  private final AtomicLong scrapes = new AtomicLong();
+  private volatile long lastScrapeNanos;
+  private volatile long scrapeIntervalNanos;
 
   HttpApi(Vertx vertx, ServerConfig config, ChannelSource source, ServerMetrics metrics, byte[] openapi) {
     this(vertx, config, source, metrics, openapi, java.util.List.of());
@@ -86,18 +93,51 @@ final class HttpApi implements Handler<HttpServerRequest> {
     this.expo =
         new ExpoApi(
             new ExpoTelemetry(
-                (app, platform, channel, release, type) -> metrics.event(new ServerMetrics.EventLabels(app, platform, channel, release, type)),
+                // expo-updates says what happened, never why: no reason code
+                (app, platform, channel, release, type) -> ChannelId.parse(app, platform, channel).ifPresent(id ->
+                    EventType.fromWire(type).ifPresent(t -> metrics.deviceEvent(id, release, t, TrialReason.NONE))),
                 EXPO_TELEMETRY_SLOTS));
     this.eventLimits = new TokenBuckets(config.eventsPerSecond(), config.eventBurst(), config.maxTrackedClients(), System::nanoTime);
   }
 
-  /** Refuse new requests (503, connection closed) so the server can stop once in-flight ones finish. */
+  /**
+   * Refuse new requests (503, connection closed) so the server can stop once in-flight ones
+   * finish; {@code /metrics} still answers, so the scraper collects the last counts.
+   */
   void drain() {
     draining = true;
   }
 
   int inFlight() {
     return inFlight.get();
+  }
+
+  /** Scrapes of /metrics answered so far. */
+  long scrapes() {
+    return scrapes.get();
+  }
+
+  /**
+   * How long to wait for one more scrape at shutdown: twice the last interval between two
+   * scrapes, at most {@code max}; zero when nothing scrapes this server regularly.
+   */
+  Duration scrapeGrace(Duration max) {
+    long interval = scrapeIntervalNanos;
+    if (interval <= 0 || scrapes.get() < 2) {
+      return Duration.ZERO;
+    }
+    Duration twice = Duration.ofNanos(interval).multipliedBy(2);
+    return twice.compareTo(max) > 0 ? max : twice;
+  }
+
+  private void scraped() {
+    long now = System.nanoTime();
+    long last = lastScrapeNanos;
+    if (last != 0) {
+      scrapeIntervalNanos = now - last;
+    }
+    lastScrapeNanos = now;
+    scrapes.incrementAndGet();
   }
 
   @Override
@@ -118,7 +158,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
         };
     resp.endHandler(finish);
     resp.closeHandler(finish);
-    if (draining) {
+    if (draining && !route.equals("metrics")) {
       resp.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       error(req, 503, "shutting_down", "the server is shutting down; retry");
       return;
@@ -233,7 +273,10 @@ final class HttpApi implements Handler<HttpServerRequest> {
         requireMethod(read, "GET, HEAD");
         // A scrape walks every meter: off the event loop.
         vertx.<String>executeBlocking(metrics::scrape, false)
-            .onSuccess(text -> req.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS).putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE).end(text))
+            .onSuccess(text -> {
+              req.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS).putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE).end(text);
+              scraped();
+            })
             .onFailure(e -> error(req, 500, "internal", "metrics unavailable: " + e.getMessage()));
       }
       case "openapi" -> {

@@ -30,6 +30,8 @@ public final class ManifestServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ManifestServer.class);
   /** How long a stop waits for requests in flight. */
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  /** The longest a stop waits for the metrics scraper's next visit. */
+  private static final Duration LAST_SCRAPE_TIMEOUT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final List<HttpServer> servers;
@@ -110,7 +112,9 @@ public final class ManifestServer implements AutoCloseable {
 
   /**
    * Stops gracefully: new requests get 503 and {@code /readyz} turns unready, requests in
-   * flight finish (up to 10 s), then the port closes and the source stops.
+   * flight finish (up to 10 s), then, when something scrapes {@code /metrics} regularly, one
+   * more scrape is awaited (up to two scrape intervals, at most 30 s) so the events counted
+   * since the last one are not lost; then the port closes and the source stops.
    */
   @Override
   public synchronized void close() {
@@ -128,6 +132,7 @@ public final class ManifestServer implements AutoCloseable {
         break;
       }
     }
+    awaitLastScrape();
     try {
       for (HttpServer server : servers) {
         server.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -141,6 +146,23 @@ public final class ManifestServer implements AutoCloseable {
       source.close();
     }
     log.info("stopped");
+  }
+
+  private void awaitLastScrape() {
+    long seen = api.scrapes();
+    Duration grace = api.scrapeGrace(LAST_SCRAPE_TIMEOUT);
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (api.scrapes() == seen && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (!grace.isZero()) {
+      log.info(api.scrapes() == seen ? "no scrape of /metrics within {} of the drain; stopping" : "scraped after the drain; stopping", grace);
+    }
   }
 
   private static byte[] openapi() {

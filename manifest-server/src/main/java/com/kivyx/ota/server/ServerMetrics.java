@@ -2,6 +2,8 @@ package com.kivyx.ota.server;
 
 import com.kivyx.ota.verify.DocumentRejectedException;
 import com.kivyx.ota.format.ChannelId;
+import com.kivyx.ota.telemetry.EventType;
+import com.kivyx.ota.telemetry.TrialReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -15,22 +17,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The server's Prometheus metrics: requests per route and status with latency histograms,
- * device events per app, platform, channel, release and type, and the channel source's
+ * device events per app, platform, channel, release, type and reason, and the channel source's
  * health. Label values come from fixed sets or from the served snapshot, never from what a
  * device sends, so the number of series stays bounded.
+ *
+ * <p>{@code kivyx_ota_device_events_total{app,platform,channel,release,type,reason}} is what the
+ * crash guardrail queries. Its series exist at 0 for every release of every served channel
+ * before any event comes: Prometheus' {@code increase()} cannot see the first increment of a
+ * series it never saw at 0.
  */
 public final class ServerMetrics implements SourceListener {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<EventLabels, Counter> events = new ConcurrentHashMap<>();
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
-  private final Map<EventLabels, Counter> reasons = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
   private final Counter sourceFailures;
   private final Counter rateLimited;
   private final AtomicInteger channels = new AtomicInteger();
 
-  record EventLabels(String app, String platform, String channel, String release, String type) {}
+  /** The metric the guardrail queries (Micrometer adds {@code _total}). */
+  public static final String DEVICE_EVENTS = "kivyx_ota_device_events";
+
+  record EventLabels(String app, String platform, String channel, String release, String type, String reason) {}
 
   public ServerMetrics() {
     sourceFailures = Counter.builder("kivyx_ota_source_failures").description("Scans of the channel source that failed").register(registry);
@@ -57,19 +66,47 @@ public final class ServerMetrics implements SourceListener {
     timer.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  void event(EventLabels labels) {
-    events
-        .computeIfAbsent(
-            labels,
-            l -> Counter.builder("kivyx_ota_device_events")
-                .description("Device events by app, platform, channel, release and type")
-                .tag("app", l.app())
-                .tag("platform", l.platform())
-                .tag("channel", l.channel())
-                .tag("release", l.release())
-                .tag("type", l.type())
-                .register(registry))
-        .increment();
+  /**
+   * Counts one device event. {@code releaseId} must be a release the channel serves (or
+   * {@link DeviceEvents#OTHER_RELEASE}); callers map what a device sends onto these bounded sets.
+   */
+  public void deviceEvent(ChannelId channel, String releaseId, EventType type, TrialReason reason) {
+    counter(new EventLabels(channel.appId(), channel.platform().id(), channel.channel(), releaseId, type.wire(), reason.wire())).increment();
+  }
+
+  private Counter counter(EventLabels labels) {
+    Counter counter = events.get(labels);
+    if (counter != null) {
+      return counter;
+    }
+    return events.computeIfAbsent(
+        labels,
+        l -> Counter.builder(DEVICE_EVENTS)
+            .description("Device events by app, platform, channel, release, type and reason")
+            .tag("app", l.app())
+            .tag("platform", l.platform())
+            .tag("channel", l.channel())
+            .tag("release", l.release())
+            .tag("type", l.type())
+            .tag("reason", l.reason())
+            .register(registry));
+  }
+
+  /**
+   * Creates at 0 the series a release's events will land in: every type without a reason,
+   * and crashed and rolledBack with every reason.
+   */
+  private void zeroInitialise(ChannelId channel, String releaseId) {
+    for (EventType type : EventType.values()) {
+      counter(new EventLabels(channel.appId(), channel.platform().id(), channel.channel(), releaseId, type.wire(), TrialReason.NONE.wire()));
+    }
+    for (EventType type : new EventType[] {EventType.CRASHED, EventType.ROLLED_BACK}) {
+      for (TrialReason reason : TrialReason.values()) {
+        if (reason.explainsAFailure()) {
+            counter(new EventLabels(channel.appId(), channel.platform().id(), channel.channel(), releaseId, type.wire(), reason.wire()));
+        }
+      }
+    }
   }
 
   void eventDropped(String reason) {
@@ -77,27 +114,6 @@ public final class ServerMetrics implements SourceListener {
         .computeIfAbsent(
             reason,
             r -> Counter.builder("kivyx_ota_device_events_dropped").description("Valid device events not counted, by reason").tag("reason", r).register(registry))
-        .increment();
-  }
-
-  /** A device event counted from another protocol (CodePush reports); labels from the snapshot, as for /v1/events. */
-  public void deviceEvent(String app, String platform, String channel, String release, String type) {
-    event(new EventLabels(app, platform, channel, release, type));
-  }
-
-  /** Why a device rolled back, when its protocol says (CodePush: {@code codePushFailed}). */
-  public void rollbackReason(String app, String platform, String channel, String release, String reason) {
-    reasons
-        .computeIfAbsent(
-            new EventLabels(app, platform, channel, release, reason),
-            l -> Counter.builder("kivyx_ota_device_rollback_reasons")
-                .description("Device rollbacks by app, platform, channel, release and reason, where the device gave one")
-                .tag("app", l.app())
-                .tag("platform", l.platform())
-                .tag("channel", l.channel())
-                .tag("release", l.release())
-                .tag("reason", l.type())
-                .register(registry))
         .increment();
   }
 
@@ -132,5 +148,9 @@ public final class ServerMetrics implements SourceListener {
   @Override
   public void swapped(Snapshot snapshot) {
     channels.set(snapshot.channels().size());
+    snapshot.channels().forEach((id, channel) -> {
+      channel.knownReleases().forEach(release -> zeroInitialise(id, release));
+      zeroInitialise(id, DeviceEvents.OTHER_RELEASE);
+    });
   }
 }

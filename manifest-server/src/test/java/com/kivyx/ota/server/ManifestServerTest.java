@@ -233,12 +233,39 @@ class ManifestServerTest {
     assertThat(scrape.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
     String text = text(scrape);
     assertThat(text).contains(
-        "kivyx_ota_device_events_total{app=\"" + APP + "\",channel=\"production\",platform=\"android\",release=\"r2\",type=\"crashed\"} 1.0");
-    assertThat(text).contains("release=\"other\",type=\"healthy\"} 1.0"); // a release never on the channel is not a label
+        "kivyx_ota_device_events_total{app=\"" + APP + "\",channel=\"production\",platform=\"android\",reason=\"none\",release=\"r2\",type=\"crashed\"} 1.0");
+    assertThat(text).contains("reason=\"none\",release=\"other\",type=\"healthy\"} 1.0"); // a release never on the channel is not a label
     assertThat(text).contains("kivyx_ota_device_events_dropped_total{reason=\"unknown_channel\"}");
     assertThat(text).doesNotContain("nosuch").doesNotContain("made-up-release");
     assertThat(text).contains("kivyx_ota_http_requests_seconds_bucket{route=\"events\",status=\"202\"");
     assertThat(text).contains("kivyx_ota_channels 1.0");
+  }
+
+  static String eventWith(String type, String releaseId, String extra) {
+    return event(type, releaseId).replace("\"time\"", extra + ",\"time\"");
+  }
+
+  @Test
+  void reasonsAreABoundedLabelAndDetailIsNever() throws Exception {
+    String before = text(get("/metrics"));
+    // every served release's series exist at 0 before its first event, or Prometheus misses that event
+    String r1 = "app=\"" + APP + "\",channel=\"production\",platform=\"android\",";
+    assertThat(before).contains(r1 + "reason=\"none\",release=\"r1\",type=\"downloaded\"} 0.0");
+    assertThat(before).contains(r1 + "reason=\"crashedBeforeJs\",release=\"r1\",type=\"rolledBack\"} 0.0");
+    assertThat(before).contains(r1 + "reason=\"other\",release=\"other\",type=\"rolledBack\"} 0.0");
+
+    assertThat(published.post(port, "/v1/events", eventWith("rolledBack", "r1", "\"reason\":\"crashedBeforeJs\",\"detail\":\"secret-detail\"")
+        .getBytes(StandardCharsets.UTF_8), "application/json").statusCode()).isEqualTo(202);
+    assertThat(published.post(port, "/v1/events", eventWith("rolledBack", "r1", "\"reason\":\"invented-by-a-client\"")
+        .getBytes(StandardCharsets.UTF_8), "application/json").statusCode()).isEqualTo(202);
+    assertJsonError(published.post(port, "/v1/events", eventWith("rolledBack", "r1", "\"reason\":7").getBytes(StandardCharsets.UTF_8), "application/json"), 400);
+    assertJsonError(published.post(port, "/v1/events", eventWith("rolledBack", "r1", "\"reason\":\"" + "x".repeat(65) + "\"")
+        .getBytes(StandardCharsets.UTF_8), "application/json"), 400);
+
+    String after = text(get("/metrics"));
+    assertThat(after).contains(r1 + "reason=\"crashedBeforeJs\",release=\"r1\",type=\"rolledBack\"} 1.0");
+    assertThat(after).contains(r1 + "reason=\"other\",release=\"r1\",type=\"rolledBack\"} 1.0");
+    assertThat(after).doesNotContain("secret-detail").doesNotContain("invented-by-a-client");
   }
 
   @Test

@@ -105,7 +105,8 @@ public final class ChannelReconciler implements Reconciler<Channel> {
         for (Rollout rollout : context.getSecondaryResources(Rollout.class)) {
           entry(channel, platformName, rollout, releases.get(rollout.getSpec().release()), backend, problems).ifPresent(entries::add);
         }
-        IndexUpdate update = updater.apply(id, ChannelChange.replaceAll(entries));
+        List<String> revoked = HaltRevocations.of(context.getSecondaryResources(Rollout.class), platformName, releases::get);
+        IndexUpdate update = updater.apply(id, HaltRevocations.then(ChannelChange.replaceAll(entries), revoked));
         // Re-sign once half the lifetime has passed, so devices never meet an expired index.
         Instant refreshAt = update.index().issuedAtInstant().plus(ttl.dividedBy(2));
         if (!now.isBefore(refreshAt)) {

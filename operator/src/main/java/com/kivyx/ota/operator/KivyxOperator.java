@@ -1,6 +1,8 @@
 package com.kivyx.ota.operator;
 
 import com.kivyx.ota.delta.DeltaBudget;
+import com.kivyx.ota.prometheus.PrometheusClient;
+import com.kivyx.ota.prometheus.PrometheusTrials;
 import com.kivyx.ota.publish.Kvxd1DeltaMaker;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -19,6 +21,8 @@ import org.slf4j.LoggerFactory;
 /** The operator: three reconcilers, leader election on a Lease, metrics and health endpoints. */
 public final class KivyxOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KivyxOperator.class);
+
+  private static final java.time.Duration PROMETHEUS_TIMEOUT = java.time.Duration.ofSeconds(20);
 
   private final Operator operator;
   private final HealthServer health;
@@ -42,7 +46,9 @@ public final class KivyxOperator implements AutoCloseable {
     operator.register(new ReleaseReconciler(backends,
         settings.deltas() ? Optional.of(new Kvxd1DeltaMaker(DeltaBudget.DEFAULT)) : Optional.empty(), settings.workDir(), clock, events),
         o -> namespaces(o, settings));
-    operator.register(new RolloutReconciler(clock, events), o -> namespaces(o, settings));
+    Optional<TrialSource> trials = settings.prometheusUrl()
+        .map(url -> new PrometheusTrials(new PrometheusClient(url, PROMETHEUS_TIMEOUT))::since);
+    operator.register(new RolloutReconciler(clock, events, trials), o -> namespaces(o, settings));
     operator.register(new ChannelReconciler(backends, clock, events), o -> namespaces(o, settings));
     health = settings.healthPort() < 0 ? null
         : new HealthServer(settings.healthPort(), () -> operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy(), registry);

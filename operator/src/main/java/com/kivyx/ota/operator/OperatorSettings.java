@@ -1,5 +1,6 @@
 package com.kivyx.ota.operator;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,11 +15,19 @@ import java.util.Set;
  * @param deltas whether to make kvxd1 deltas when publishing
  * @param watchNamespaces the namespaces to reconcile; empty: all namespaces (needs cluster-wide
  *     RBAC, where a set of namespaces can do with a Role in each)
+ * @param prometheusUrl the Prometheus that scrapes every manifest server: the crash guardrail's
+ *     data; empty: analysis gates wait for a promote and nothing is halted
  */
-public record OperatorSettings(Optional<LeaderElection> leaderElection, int healthPort, Path workDir, boolean deltas, Set<String> watchNamespaces) {
+public record OperatorSettings(
+    Optional<LeaderElection> leaderElection, int healthPort, Path workDir, boolean deltas, Set<String> watchNamespaces, Optional<URI> prometheusUrl) {
 
   public OperatorSettings {
     watchNamespaces = Set.copyOf(watchNamespaces);
+  }
+
+  /** Without a guardrail. */
+  public OperatorSettings(Optional<LeaderElection> leaderElection, int healthPort, Path workDir, boolean deltas, Set<String> watchNamespaces) {
+    this(leaderElection, healthPort, workDir, deltas, watchNamespaces, Optional.empty());
   }
 
   /** Watches all namespaces. */

@@ -23,7 +23,51 @@ final class RolloutSteps {
   /** The next status, and when to look again (empty: only when something changes). */
   record Outcome(String phase, int step, int weight, String pauseStartedAt, String message, Optional<Duration> requeueAfter) {}
 
+  /** What the guardrail says about an evidence gate ({@code analysis: {minTrials: N}} step). */
+  interface Gates {
+    /** No guardrail: a gate waits until promoted. */
+    Gates NONE = new Gates() {
+      @Override
+      public boolean passes(long minTrials) {
+        return false;
+      }
+
+      @Override
+      public String why(long minTrials) {
+        return "no guardrail data (run the operator with --prometheus-url)";
+      }
+
+      @Override
+      public Optional<Duration> recheck() {
+        return Optional.empty();
+      }
+    };
+
+    /** Only a Pass verdict with this many trials passes; Inconclusive never does. */
+    boolean passes(long minTrials);
+
+    String why(long minTrials);
+
+    Optional<Duration> recheck();
+  }
+
   static Outcome next(RolloutSpec spec, RolloutStatus status, boolean releasePublished, Optional<Integer> promotedStep, Instant now) {
+    return next(spec, status, releasePublished, promotedStep, now, Gates.NONE);
+  }
+
+  /** The weight the steps before {@code step} set (what a resumed rollout goes back to). */
+  static int weightBefore(RolloutSpec spec, int step) {
+    int weight = 0;
+    List<RolloutSpec.Step> steps = spec.steps() == null ? List.of() : spec.steps();
+    for (int i = 0; i < Math.min(step, steps.size()); i++) {
+      if (steps.get(i).setWeight() != null) {
+        weight = steps.get(i).setWeight();
+      }
+    }
+    return step >= steps.size() ? 100 : weight;
+  }
+
+  static Outcome next(RolloutSpec spec, RolloutStatus status, boolean releasePublished, Optional<Integer> promotedStep, Instant now, Gates gates) {
     int step = status == null || status.currentStep() == null ? 0 : status.currentStep();
     int weight = status == null || status.currentWeight() == null ? 0 : status.currentWeight();
     String pauseStartedAt = status == null ? null : status.pauseStartedAt();
@@ -42,6 +86,18 @@ final class RolloutSteps {
         step++;
         pauseStartedAt = null;
         continue;
+      }
+      if (current.analysis() != null) {
+        long minTrials = current.analysis().minTrials();
+        if (gates.passes(minTrials) || (promotedStep.isPresent() && promotedStep.get() == step)) {
+          step++;
+          pauseStartedAt = null;
+          continue;
+        }
+        return new Outcome(RolloutStatus.PROGRESSING, step, weight, null,
+            "at " + weight + "%, gate at step " + step + " waits for " + minTrials + " settled trials: " + gates.why(minTrials)
+                + "; pass it by hand with: kubectl annotate rollout <name> " + com.kivyx.ota.crds.Rollout.PROMOTE_ANNOTATION + "=" + step + " --overwrite",
+            gates.recheck());
       }
       String duration = current.pause() == null ? null : current.pause().duration();
       if (duration == null) {

@@ -124,7 +124,7 @@ class HelmChartIT {
     assertThat(operator.getSpec().getReplicas()).isEqualTo(2);
     assertHardened(operator);
     Container c = operator.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(c.getArgs()).startsWith("operator").contains("--health-port=8081").noneMatch(a -> a.startsWith("--watch-namespaces"));
+    assertThat(c.getArgs()).startsWith("operator").contains("--health-port=8081").noneMatch(a -> a.startsWith("--watch-namespaces") || a.startsWith("--prometheus-url"));
     assertThat(c.getEnv()).anySatisfy(e -> {
       assertThat(e.getName()).isEqualTo("POD_NAMESPACE");
       assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
@@ -143,7 +143,7 @@ class HelmChartIT {
         "--pubkey=alias/kivyx-ota-prod-v1=/etc/kivyx-ota/public-keys/key-0.pub.pem", "--pubkey=prod-v2=/etc/kivyx-ota/public-keys/key-1.pub.pem");
     assertThat(server.getSpec().getReplicas()).as("the HPA owns replicas").isNull();
     assertThat(deployment(full, "kivyx-ota-operator").getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
-        .contains("--watch-namespaces=ota-apps,ota-apps-2", "--no-deltas");
+        .contains("--watch-namespaces=ota-apps,ota-apps-2", "--no-deltas", "--prometheus-url=http://prometheus-operated.monitoring:9090");
   }
 
   @Test
@@ -156,6 +156,7 @@ class HelmChartIT {
     assertFails("a server without a store", "server.store is required", "--set", "server.enabled=true");
     assertFails("a server without keys", "server.publicKeys needs at least one", "--set", "server.enabled=true", "--set", "server.store=s3://b/p");
     assertFails("two operators without a Lease", "needs operator.leaderElection.enabled", "--set", "operator.leaderElection.enabled=false");
+    assertFails("a Prometheus URL that is not http(s)", "operator.prometheusUrl", "--set", "operator.prometheusUrl=prometheus:9090");
   }
 
   private static void assertFails(String what, String message, String... args) throws Exception {

@@ -116,7 +116,13 @@ class OperatorIT {
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
         .hasMessageContaining("setWeight").hasMessageContaining("100");
     Rollout both = rollout(ns, "both", "rel", List.of(new RolloutSpec.Step(10, new RolloutSpec.Pause("1h"))));
-    assertThatThrownBy(() -> client.resource(both).create()).hasMessageContaining("a step is either setWeight or pause");
+    assertThatThrownBy(() -> client.resource(both).create()).hasMessageContaining("a step is exactly one of setWeight, pause or analysis");
+    Rollout gateAndWeight = rollout(ns, "gate-weight", "rel", List.of(new RolloutSpec.Step(10, null, new com.kivyx.ota.crds.AnalysisSpec.Gate(100))));
+    assertThatThrownBy(() -> client.resource(gateAndWeight).create()).hasMessageContaining("a step is exactly one of setWeight, pause or analysis");
+    Rollout badHalt = rollout(ns, "bad-halt", "rel", null);
+    badHalt.setSpec(new RolloutSpec("production", "rel", false, null, null, false,
+        new com.kivyx.ota.crds.AnalysisSpec(null, null, null, 0.0, "1m", "explode", null)));
+    assertThatThrownBy(() -> client.resource(badHalt).create()).hasMessageContaining("onHalt").hasMessageContaining("falseHaltRate");
 
     Release badHash = release(ns, "bad-hash", "production", 1, new FileSourceSpec("index.js", "s3://b/k", "ABC", 10L, null));
     assertThatThrownBy(() -> client.resource(badHash).create()).hasMessageContaining("sha256");

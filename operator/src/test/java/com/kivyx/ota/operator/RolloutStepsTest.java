@@ -68,6 +68,52 @@ class RolloutStepsTest {
     assertThat(out.weight()).isEqualTo(100);
   }
 
+  /** Gates whose answer is fixed per required trials: passes when at least {@code settled} trials are in. */
+  private static RolloutSteps.Gates settled(long settled) {
+    return new RolloutSteps.Gates() {
+      @Override
+      public boolean passes(long minTrials) {
+        return settled >= minTrials;
+      }
+
+      @Override
+      public String why(long minTrials) {
+        return settled + " of " + minTrials + " settled";
+      }
+
+      @Override
+      public Optional<Duration> recheck() {
+        return Optional.of(Duration.ofSeconds(5));
+      }
+    };
+  }
+
+  @Test
+  void anEvidenceGateHoldsUntilItsTrialsAreInOrItIsPromoted() {
+    RolloutSpec spec = new RolloutSpec("production", "rel-2", false, null,
+        List.of(new Step(5, null), new Step(null, null, new com.kivyx.ota.crds.AnalysisSpec.Gate(300)), new Step(50, null)), false);
+    RolloutSteps.Outcome waiting = RolloutSteps.next(spec, null, true, Optional.empty(), T0, settled(299));
+    assertThat(waiting.phase()).isEqualTo(RolloutStatus.PROGRESSING);
+    assertThat(waiting.step()).isEqualTo(1);
+    assertThat(waiting.weight()).isEqualTo(5);
+    assertThat(waiting.message()).contains("waits for 300 settled trials", "299 of 300 settled", "ota.kivyx.com/promote=1");
+    assertThat(waiting.requeueAfter()).contains(Duration.ofSeconds(5));
+    // without a guardrail a gate never passes by itself
+    assertThat(RolloutSteps.next(spec, status(waiting), true, Optional.empty(), T0, RolloutSteps.Gates.NONE).step()).isEqualTo(1);
+    assertThat(RolloutSteps.next(spec, status(waiting), true, Optional.of(1), T0, RolloutSteps.Gates.NONE).phase()).isEqualTo(RolloutStatus.COMPLETED);
+    RolloutSteps.Outcome passed = RolloutSteps.next(spec, status(waiting), true, Optional.empty(), T0, settled(300));
+    assertThat(passed.phase()).isEqualTo(RolloutStatus.COMPLETED);
+    assertThat(passed.weight()).isEqualTo(100);
+  }
+
+  @Test
+  void theWeightAResumedRolloutGoesBackTo() {
+    assertThat(RolloutSteps.weightBefore(SPEC, 0)).isZero();
+    assertThat(RolloutSteps.weightBefore(SPEC, 1)).isEqualTo(10);
+    assertThat(RolloutSteps.weightBefore(SPEC, 3)).isEqualTo(50);
+    assertThat(RolloutSteps.weightBefore(SPEC, 5)).isEqualTo(100);
+  }
+
   @Test
   void parsesDurations() {
     assertThat(RolloutSteps.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));

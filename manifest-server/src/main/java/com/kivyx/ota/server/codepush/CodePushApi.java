@@ -1,6 +1,8 @@
 package com.kivyx.ota.server.codepush;
 
 import com.kivyx.ota.format.ChannelId;
+import com.kivyx.ota.telemetry.EventType;
+import com.kivyx.ota.telemetry.TrialReason;
 import com.kivyx.ota.server.ChannelSnapshot;
 import com.kivyx.ota.server.ChannelSource;
 import com.kivyx.ota.server.DeviceRoutes;
@@ -31,8 +33,11 @@ public final class CodePushApi implements DeviceRoutes {
   static final String DOWNLOAD = PREFIX + "report_status/download";
   /** A report is a few hundred bytes; anything much larger is not one. */
   static final int REPORT_BODY_LIMIT = 4096;
-  /** What the SDK reports as the DeploymentFailed reason in the rollback-reason metric. */
-  static final String FAILED_REASON = "codePushFailed";
+  /**
+   * The reason a DeploymentFailed report is counted under: the CodePush SDK rolls an update back
+   * when the app did not confirm it (notifyAppReady) before the next start.
+   */
+  static final TrialReason FAILED_REASON = TrialReason.NOT_MARKED_HEALTHY;
 
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
@@ -179,12 +184,8 @@ public final class CodePushApi implements DeviceRoutes {
       return;
     }
     String release = report.label().filter(channel.get().knownReleases()::contains).orElse("other");
-    String app = key.appId();
-    String platform = key.platform().id();
-    metrics.deviceEvent(app, platform, key.channel(), release, report.type().get());
-    if (report.type().get().equals("rolledBack")) {
-      metrics.rollbackReason(app, platform, key.channel(), release, FAILED_REASON);
-    }
+    EventType type = EventType.fromWire(report.type().get()).orElseThrow();
+    metrics.deviceEvent(key, release, type, type == EventType.ROLLED_BACK ? FAILED_REASON : TrialReason.NONE);
   }
 
   private static void requireMethod(HttpServerRequest req, boolean allowed, String allow) throws CodePushRequestException {
