@@ -1,0 +1,95 @@
+package com.kivyx.ota.dashboard.kube;
+
+import com.kivyx.ota.crds.Channel;
+import com.kivyx.ota.crds.Rollout;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Rollouts and Channels from informers (the dashboard's own read-only identity): pages read the
+ * cache, never the API server, so a busy dashboard costs the cluster one watch per kind.
+ */
+public final class KubeRolloutSource implements RolloutSource, AutoCloseable {
+  private final KubernetesClient client;
+  private final SharedIndexInformer<Rollout> rollouts;
+  private final SharedIndexInformer<Channel> channels;
+
+  /** @param namespace one namespace, or empty for all the identity may list */
+  public KubeRolloutSource(KubernetesClient client, Optional<String> namespace) {
+    this.client = client;
+    if (namespace.isPresent()) {
+      this.rollouts = client.resources(Rollout.class).inNamespace(namespace.get()).inform();
+      this.channels = client.resources(Channel.class).inNamespace(namespace.get()).inform();
+    } else {
+      this.rollouts = client.resources(Rollout.class).inAnyNamespace().inform();
+      this.channels = client.resources(Channel.class).inAnyNamespace().inform();
+    }
+  }
+
+  /** Waits for the first list, so the first page is not empty. */
+  public KubeRolloutSource awaitSynced(long seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!(rollouts.hasSynced() && channels.hasSynced())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the Rollout and Channel informers did not sync in " + seconds
+            + " s; check that the dashboard's identity may list and watch rollouts and channels (ota.kivyx.com)");
+      }
+      Thread.sleep(50);
+    }
+    return this;
+  }
+
+  @Override
+  public boolean enabled() {
+    return true;
+  }
+
+  @Override
+  public List<RolloutView> rollouts() {
+    return rollouts.getStore().list().stream()
+        .sorted(Comparator.comparing((Rollout r) -> r.getMetadata().getNamespace()).thenComparing(r -> r.getMetadata().getName()))
+        .map(this::view).toList();
+  }
+
+  @Override
+  public Optional<RolloutView> rollout(String namespace, String name) {
+    return Optional.ofNullable(rollouts.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name))).map(this::view);
+  }
+
+  /** The Rollout's Kubernetes Events, oldest first: the operator writes one per transition. */
+  @Override
+  public List<RolloutEvent> events(String namespace, String name) {
+    return client.v1().events().inNamespace(namespace).withField("involvedObject.name", name).list().getItems().stream()
+        .filter(e -> "Rollout".equals(e.getInvolvedObject().getKind()))
+        .sorted(Comparator.comparing(KubeRolloutSource::time))
+        .map(e -> new RolloutEvent(time(e), e.getType(), e.getReason(), e.getMessage()))
+        .toList();
+  }
+
+  private static String time(Event e) {
+    if (e.getLastTimestamp() != null) {
+      return e.getLastTimestamp();
+    }
+    if (e.getEventTime() != null && e.getEventTime().getTime() != null) {
+      return e.getEventTime().getTime();
+    }
+    return e.getMetadata().getCreationTimestamp() == null ? "" : e.getMetadata().getCreationTimestamp();
+  }
+
+  private RolloutView view(Rollout rollout) {
+    Channel channel = channels.getStore().getByKey(Cache.namespaceKeyFunc(rollout.getMetadata().getNamespace(), rollout.getSpec().channel()));
+    return RolloutView.of(rollout, Optional.ofNullable(channel));
+  }
+
+  @Override
+  public void close() {
+    rollouts.close();
+    channels.close();
+  }
+}
