@@ -61,7 +61,7 @@ class DashboardServerTest {
   @Test
   void channelPageDecodesTheSignedIndex() throws Exception {
     String body = get("/apps/com.kivyx.test/android/production").body();
-    assertThat(body).contains("<dt>Version</dt><dd>3</dd>", "<code>production/r3</code>", "5000 bp", "attribute=tier");
+    assertThat(body).contains("<dt>Version</dt><dd>3</dd>", "<code>production/r3</code>", "5000 bp", "attribute tier in beta");
   }
 
   @Test

@@ -41,6 +41,31 @@ public final class Links {
     return basisPoints % 100 == 0 ? basisPoints / 100 + "%" : new java.math.BigDecimal(basisPoints).movePointLeft(2).stripTrailingZeros().toPlainString() + "%";
   }
 
+  /** {@link #bytes} with the exact count beside it when rounded: "57.6 KiB (58977 B)", or "1976 B". */
+  public static String bytesExact(long n) {
+    return n < 10 * 1024 ? bytes(n) : bytes(n) + " (" + n + " B)";
+  }
+
+  /** Targeting in words: "attribute tier in beta; arch arm64 or x86_64; rnVersion >=0.74". */
+  public static String targeting(com.kivyx.ota.format.Targeting t) {
+    if (t == null) {
+      return "everyone";
+    }
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    if (t.rnVersion() != null) {
+      parts.add("rnVersion " + t.rnVersion());
+    }
+    if (t.arch() != null) {
+      parts.add("arch " + String.join(" or ", t.arch()));
+    }
+    if (t.attributes() != null) {
+      for (var rule : t.attributes()) {
+        parts.add("attribute " + rule.attribute() + " " + rule.op() + " " + (rule.values() != null ? String.join(", ", rule.values()) : rule.value()));
+      }
+    }
+    return parts.isEmpty() ? "everyone" : String.join("; ", parts);
+  }
+
   /** Bytes for people: exact below 10 KiB, else KiB/MiB with one decimal, with the exact count beside it on the page. */
   public static String bytes(long n) {
     if (n < 0) {

@@ -17,7 +17,7 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
     ctx.response()
         .putHeader("Content-Security-Policy", CSP)
         .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("Referrer-Policy", "same-origin") // no-referrer would make Chrome send "Origin: null" on our own forms
         .putHeader("Cache-Control", "no-store");
     if (ctx.request().method().name().equals("POST") && !sameOrigin(ctx)) {
       ctx.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
