@@ -66,7 +66,7 @@ class DemoAndServeCommandTest {
   @Test
   void demoPublishesServesAndCanRunAgain(@TempDir Path dir) throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
-    Running demo = start(new DemoCommand(stop), stop, "--dir", dir.toString(), "--port", "0");
+    Running demo = start(new DemoCommand(stop), stop, "--dir", dir.toString(), "--port", "0", "--dashboard-port", "0");
     int port = demo.port();
     String channel = "http://127.0.0.1:" + port + "/v1/apps/com.example.demo/android/channels/production";
     assertThat(getJson("http://127.0.0.1:" + port + "/readyz").get("channels").asInt()).isEqualTo(1);
@@ -76,11 +76,20 @@ class DemoAndServeCommandTest {
     String out = demo.out().toString();
     assertThat(out).contains("curl -s '" + channel + "/update?deviceId=device-1").contains("rawPubHex: '04").contains("'demo-v1'");
     assertThat(demo.err().toString()).contains("generated the signing key").contains("delta from demo-1");
+    // the dashboard it prints shows the demo's channel, and explains device-1 with the server's answer
+    java.util.regex.Matcher dashboard = java.util.regex.Pattern.compile("Dashboard: (http://127\\.0\\.0\\.1:[0-9]+/)").matcher(out);
+    assertThat(dashboard.find()).as(out).isTrue();
+    String overview = http.send(HttpRequest.newBuilder(URI.create(dashboard.group(1))).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(overview).contains("com.example.demo", "demo-2");
+    String explain = http.send(HttpRequest.newBuilder(URI.create(dashboard.group(1)
+        + "apps/com.example.demo/android/production/explain?deviceId=device-1&runtimeVersion=1.0.0&currentReleaseId=demo-1")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(explain).contains("data-kind=\"update\" data-release=\"demo-2\"", "curl -s '" + channel + "/update?deviceId=device-1");
     assertThat(demo.stop()).isZero();
 
     // again: same key, same releases, nothing republished
     CountDownLatch again = new CountDownLatch(1);
-    Running second = start(new DemoCommand(again), again, "--dir", dir.toString(), "--port", "0");
+    Running second = start(new DemoCommand(again), again, "--dir", dir.toString(), "--port", "0", "--dashboard-port", "0");
     second.port();
     assertThat(second.err().toString()).contains("reusing the signing key").contains("already published with the same content");
     String keyLine = "Pinned key: ";

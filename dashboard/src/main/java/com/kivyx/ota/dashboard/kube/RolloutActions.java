@@ -9,6 +9,10 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -20,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@link Mode#TOKEN} each request brings its own bearer token; {@link Mode#OWN_IDENTITY} (local
  * use: {@code kivyx-ota dashboard} on a laptop) acts as the kubeconfig's user.
  */
-public final class RolloutActions {
+public final class RolloutActions implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RolloutActions.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,6 +32,9 @@ public final class RolloutActions {
 
   private final Config base;
   private final Mode mode;
+  /** One event loop for every per-request client (a client per click, not a Vert.x per click). */
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+  private final HttpClient.Factory http = new VertxHttpClientFactory(vertx);
 
   /** @param base the API server's address and CA (its credentials are used only in OWN_IDENTITY mode) */
   public RolloutActions(Config base, Mode mode) {
@@ -81,9 +88,14 @@ public final class RolloutActions {
     };
   }
 
+  @Override
+  public void close() {
+    vertx.close();
+  }
+
   private KubernetesClient clientFor(Identity who) {
     if (mode == Mode.OWN_IDENTITY) {
-      return new KubernetesClientBuilder().withConfig(base).build();
+      return new KubernetesClientBuilder().withHttpClientFactory(http).withConfig(base).build();
     }
     // Only the address and the CA of the base config: none of the dashboard's own credentials.
     Config user = new ConfigBuilder(Config.empty())
@@ -94,6 +106,6 @@ public final class RolloutActions {
         .withOauthToken(who.bearerToken().orElseThrow())
         .withRequestTimeout(base.getRequestTimeout())
         .build();
-    return new KubernetesClientBuilder().withConfig(user).build();
+    return new KubernetesClientBuilder().withHttpClientFactory(http).withConfig(user).build();
   }
 }
