@@ -56,8 +56,9 @@ final class DashboardCommand implements Callable<Integer> {
   @Option(names = "--kubernetes", description = "Also read Rollouts and Channels from Kubernetes (in-cluster config or KUBECONFIG).")
   boolean kubernetes;
 
-  @Option(names = "--namespace", paramLabel = "NS", description = "With --kubernetes: this namespace only (default: all the identity may list).")
-  String namespace;
+  @Option(names = "--namespace", paramLabel = "NS", split = ",",
+      description = "With --kubernetes: only these namespaces (repeatable or comma-separated; default: all, which needs a ClusterRole).")
+  List<String> namespaces = new java.util.ArrayList<>();
 
   @Option(names = "--actions", paramLabel = "MODE",
       description = {"With --kubernetes, the Rollout buttons: off (read-only, default); token (PATCH with the bearer token a sign-in proxy passes",
@@ -82,14 +83,14 @@ final class DashboardCommand implements Callable<Integer> {
     if (!"http".equals(deviceServerUrl.getScheme()) && !"https".equals(deviceServerUrl.getScheme())) {
       throw new Cli.UsageError("--device-server-url must be an http(s) URL, got " + deviceServerUrl);
     }
-    if (!kubernetes && (actions != Actions.off || namespace != null)) {
+    if (!kubernetes && (actions != Actions.off || !namespaces.isEmpty())) {
       throw new Cli.UsageError("--actions and --namespace need --kubernetes");
     }
     var keys = PublicKeyFiles.read(pubkeys);
     PrintWriter err = spec.commandLine().getErr();
     try (ArtifactStore target = store.open()) {
       KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
-      KubeRolloutSource rollouts = kubernetes ? new KubeRolloutSource(client, Optional.ofNullable(namespace)).awaitSynced(60) : null;
+      KubeRolloutSource rollouts = kubernetes ? new KubeRolloutSource(client, namespaces).awaitSynced(60) : null;
       RolloutActions writes = switch (actions) {
         case off -> null;
         case token -> new RolloutActions(client.getConfiguration(), RolloutActions.Mode.TOKEN);

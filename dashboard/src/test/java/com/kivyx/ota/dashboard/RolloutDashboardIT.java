@@ -66,7 +66,7 @@ class RolloutDashboardIT {
         new ChannelSpec.SigningKey(new ChannelSpec.SecretKeyRef("ota-signing", null), null, null, null, null),
         new ChannelSpec.Store(null, sample.root.toString()), "1h"));
     kube.client.resource(channel).create();
-    source = new KubeRolloutSource(kube.client, Optional.of(NS)).awaitSynced(60);
+    source = new KubeRolloutSource(kube.client, List.of(NS)).awaitSynced(60);
     dashboard = DashboardServer.start(new DashboardSettings("127.0.0.1", 0, "http://127.0.0.1:1"),
         new StoreCatalog(sample.store, sample.pinnedKeys(), Clock.systemUTC()), source,
         Optional.of(new RolloutActions(Config.fromKubeconfig(kube.kubeConfigYaml()), RolloutActions.Mode.TOKEN)));

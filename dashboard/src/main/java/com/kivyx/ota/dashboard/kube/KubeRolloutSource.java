@@ -17,25 +17,26 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KubeRolloutSource implements RolloutSource, AutoCloseable {
   private final KubernetesClient client;
-  private final SharedIndexInformer<Rollout> rollouts;
-  private final SharedIndexInformer<Channel> channels;
+  private final List<SharedIndexInformer<Rollout>> rollouts = new java.util.ArrayList<>();
+  private final List<SharedIndexInformer<Channel>> channels = new java.util.ArrayList<>();
 
-  /** @param namespace one namespace, or empty for all the identity may list */
-  public KubeRolloutSource(KubernetesClient client, Optional<String> namespace) {
+  /** @param namespaces the namespaces to watch (Roles there suffice), or empty for all (a ClusterRole) */
+  public KubeRolloutSource(KubernetesClient client, List<String> namespaces) {
     this.client = client;
-    if (namespace.isPresent()) {
-      this.rollouts = client.resources(Rollout.class).inNamespace(namespace.get()).inform();
-      this.channels = client.resources(Channel.class).inNamespace(namespace.get()).inform();
-    } else {
-      this.rollouts = client.resources(Rollout.class).inAnyNamespace().inform();
-      this.channels = client.resources(Channel.class).inAnyNamespace().inform();
+    if (namespaces.isEmpty()) {
+      rollouts.add(client.resources(Rollout.class).inAnyNamespace().inform());
+      channels.add(client.resources(Channel.class).inAnyNamespace().inform());
+    }
+    for (String namespace : namespaces) {
+      rollouts.add(client.resources(Rollout.class).inNamespace(namespace).inform());
+      channels.add(client.resources(Channel.class).inNamespace(namespace).inform());
     }
   }
 
   /** Waits for the first list, so the first page is not empty. */
   public KubeRolloutSource awaitSynced(long seconds) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!(rollouts.hasSynced() && channels.hasSynced())) {
+    while (!(rollouts.stream().allMatch(SharedIndexInformer::hasSynced) && channels.stream().allMatch(SharedIndexInformer::hasSynced))) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the Rollout and Channel informers did not sync in " + seconds
             + " s; check that the dashboard's identity may list and watch rollouts and channels (ota.kivyx.com)");
@@ -52,14 +53,15 @@ public final class KubeRolloutSource implements RolloutSource, AutoCloseable {
 
   @Override
   public List<RolloutView> rollouts() {
-    return rollouts.getStore().list().stream()
+    return rollouts.stream().flatMap(i -> i.getStore().list().stream())
         .sorted(Comparator.comparing((Rollout r) -> r.getMetadata().getNamespace()).thenComparing(r -> r.getMetadata().getName()))
         .map(this::view).toList();
   }
 
   @Override
   public Optional<RolloutView> rollout(String namespace, String name) {
-    return Optional.ofNullable(rollouts.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name))).map(this::view);
+    String key = Cache.namespaceKeyFunc(namespace, name);
+    return rollouts.stream().map(i -> i.getStore().getByKey(key)).filter(java.util.Objects::nonNull).findFirst().map(this::view);
   }
 
   /** The Rollout's Kubernetes Events, oldest first: the operator writes one per transition. */
@@ -83,13 +85,13 @@ public final class KubeRolloutSource implements RolloutSource, AutoCloseable {
   }
 
   private RolloutView view(Rollout rollout) {
-    Channel channel = channels.getStore().getByKey(Cache.namespaceKeyFunc(rollout.getMetadata().getNamespace(), rollout.getSpec().channel()));
-    return RolloutView.of(rollout, Optional.ofNullable(channel));
+    String key = Cache.namespaceKeyFunc(rollout.getMetadata().getNamespace(), rollout.getSpec().channel());
+    return RolloutView.of(rollout, channels.stream().map(i -> i.getStore().getByKey(key)).filter(java.util.Objects::nonNull).findFirst());
   }
 
   @Override
   public void close() {
-    rollouts.close();
-    channels.close();
+    rollouts.forEach(SharedIndexInformer::close);
+    channels.forEach(SharedIndexInformer::close);
   }
 }
