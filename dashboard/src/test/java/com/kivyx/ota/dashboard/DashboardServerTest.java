@@ -137,6 +137,8 @@ class DashboardServerTest {
     HttpResponse<String> refused = post("/apps/com.kivyx.test/android/production/verify", Optional.of("https://evil.example"));
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(refused.body()).contains("came from another site");
+    assertThat(post("/apps/com.kivyx.test/android/production/verify", Optional.of("null")).statusCode()).as("a sandboxed frame").isEqualTo(403);
+    assertThat(post("/apps/com.kivyx.test/android/production/verify", Optional.of("http://127.0.0.1:1")).statusCode()).as("another port").isEqualTo(403);
     assertThat(post("/apps/com.kivyx.test/android/production/verify", Optional.of("http://127.0.0.1:" + server.port())).statusCode()).isEqualTo(200);
   }
 
