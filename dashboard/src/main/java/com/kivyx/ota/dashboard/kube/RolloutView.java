@@ -28,7 +28,8 @@ public record RolloutView(
     Optional<String> message,
     Optional<String> pauseStartedAt,
     Optional<AnalysisStatus> analysis,
-    boolean abortRequested) {
+    boolean abortRequested,
+    Optional<String> pauseDuration) {
 
   /** One step: "set weight 10%", "pause 1h", "pause until promoted", "analysis gate". */
   public record Step(int number, String label, String state) {}
@@ -53,7 +54,39 @@ public record RolloutView(
         status == null || status.phase() == null ? "Pending" : status.phase(), current,
         status == null || status.currentWeight() == null ? 0 : status.currentWeight(), steps,
         Optional.ofNullable(status).map(RolloutStatus::message), Optional.ofNullable(status).map(RolloutStatus::pauseStartedAt),
-        Optional.ofNullable(status).map(RolloutStatus::analysis), rollout.abortRequested());
+        Optional.ofNullable(status).map(RolloutStatus::analysis), rollout.abortRequested(),
+        current < specSteps.size() && specSteps.get(current).pause() != null ? Optional.ofNullable(specSteps.get(current).pause().duration()) : Optional.empty());
+  }
+
+  public boolean active() {
+    return !(RolloutStatus.ABORTED.equals(phase) || RolloutStatus.COMPLETED.equals(phase) || RolloutStatus.SUPERSEDED.equals(phase));
+  }
+
+  /** When a timed pause at the current step ends (the operator moves on then), or empty. */
+  public Optional<String> pauseEndsAt() {
+    if (currentStep >= steps.size() || pauseStartedAt.isEmpty() || pauseDuration.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(java.time.Instant.parse(pauseStartedAt.get()).plus(parseDuration(pauseDuration.get())).toString());
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** "1h30m" as the CRD allows it ({@code ^([0-9]+(s|m|h))+$}). */
+  static java.time.Duration parseDuration(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([smh])").matcher(text);
+    java.time.Duration total = java.time.Duration.ZERO;
+    while (m.find()) {
+      long n = Long.parseLong(m.group(1));
+      total = total.plus(switch (m.group(2)) {
+        case "h" -> java.time.Duration.ofHours(n);
+        case "m" -> java.time.Duration.ofMinutes(n);
+        default -> java.time.Duration.ofSeconds(n);
+      });
+    }
+    return total;
   }
 
   public boolean canPromote() {
@@ -61,7 +94,7 @@ public record RolloutView(
   }
 
   public boolean canAbort() {
-    return !abortRequested && !(RolloutStatus.ABORTED.equals(phase) || RolloutStatus.COMPLETED.equals(phase) || RolloutStatus.SUPERSEDED.equals(phase));
+    return !abortRequested && active();
   }
 
   public boolean canResume() {

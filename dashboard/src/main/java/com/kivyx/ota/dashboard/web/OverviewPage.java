@@ -19,7 +19,11 @@ public record OverviewPage(String source, List<App> apps, List<RolloutView> roll
     }
   }
 
+  /** The channel's active Rollouts (not Completed, Superseded or Aborted): what someone may still act on. */
   public List<RolloutView> rolloutsOn(String appId, String channel) {
-    return rollouts.stream().filter(r -> r.appId().map(appId::equals).orElse(false) && r.channelName().map(channel::equals).orElse(false)).toList();
+    return rollouts.stream()
+        .filter(r -> r.appId().map(appId::equals).orElse(false) && r.channelName().map(channel::equals).orElse(false))
+        .filter(RolloutView::active)
+        .toList();
   }
 }
