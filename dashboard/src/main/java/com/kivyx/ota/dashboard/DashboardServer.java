@@ -48,8 +48,8 @@ public final class DashboardServer implements AutoCloseable {
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true).setMaxAgeSeconds(86_400));
     router.get("/static/*").handler(StaticHandler.create("dashboard-static"));
     router.get("/").blockingHandler(new OverviewHandler(catalog, rollouts, pages), false);
-    router.get("/apps/:app/:platform/:channel").blockingHandler(ChannelHandler.show(catalog, pages), false);
-    router.post("/apps/:app/:platform/:channel/verify").blockingHandler(ChannelHandler.verify(catalog, pages), false);
+    router.get("/apps/:app/:platform/:channel").blockingHandler(ChannelHandler.show(catalog, rollouts, pages), false);
+    router.post("/apps/:app/:platform/:channel/verify").blockingHandler(ChannelHandler.verify(catalog, rollouts, pages), false);
     router.get("/apps/:app/:platform/:channel/releases/:release").blockingHandler(new ReleaseHandler(catalog, pages), false);
     router.get("/apps/:app/:platform/:channel/explain")
         .blockingHandler(new ExplainHandler(catalog, new DeviceExplainer(), settings.deviceServerUrl(), pages), false);

@@ -184,6 +184,13 @@ class RolloutDashboardIT {
       awaitPage(browser, page, "Aborted");
       assertThat(browser.driver.findElement(By.id("abort")).isEnabled()).isFalse();
       browser.screenshot("rollout-live-aborted");
+
+      // the channel page shows the Channel resource's conditions as the operator set them
+      browser.driver.get(base + "/apps/com.kivyx.test/android/production");
+      String conditions = browser.driver.findElement(By.xpath("//table[caption[contains(., 'Conditions')]]")).getText();
+      assertThat(conditions).contains("Ready");
+      assertThat(browser.driver.findElement(By.tagName("main")).getText()).contains("Kubernetes Channel " + LIVE + "/production");
+      browser.screenshot("channel-with-conditions");
     }
   }
 

@@ -2,6 +2,7 @@ package com.kivyx.ota.dashboard.kube;
 
 import com.kivyx.ota.crds.Channel;
 import com.kivyx.ota.crds.Rollout;
+import com.kivyx.ota.format.ChannelId;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -72,6 +73,15 @@ public final class KubeRolloutSource implements RolloutSource, AutoCloseable {
         .sorted(Comparator.comparing(KubeRolloutSource::time))
         .map(e -> new RolloutEvent(time(e), e.getType(), e.getReason(), e.getMessage()))
         .toList();
+  }
+
+  @Override
+  public List<ChannelResource> channels(ChannelId id) {
+    return channels.stream().flatMap(i -> i.getStore().list().stream())
+        .filter(c -> c.getSpec() != null && id.appId().equals(c.getSpec().appId()) && id.channel().equals(c.channelName())
+            && c.getSpec().platforms().stream().anyMatch(p -> p.name().equals(id.platform().id())))
+        .sorted(Comparator.comparing((Channel c) -> c.getMetadata().getNamespace()).thenComparing(c -> c.getMetadata().getName()))
+        .map(ChannelResource::of).toList();
   }
 
   private static String time(Event e) {

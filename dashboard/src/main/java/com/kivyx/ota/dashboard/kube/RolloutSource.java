@@ -1,5 +1,6 @@
 package com.kivyx.ota.dashboard.kube;
 
+import com.kivyx.ota.format.ChannelId;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +14,9 @@ public interface RolloutSource {
 
   /** The Rollout's events, oldest first. */
   List<RolloutEvent> events(String namespace, String name);
+
+  /** The Channel resources that make this channel (app, platform, name). */
+  List<ChannelResource> channels(ChannelId id);
 
   /** Static mode: rollouts are weights in the signed index, changed with {@code kivyx-ota rollout}. */
   static RolloutSource none() {
@@ -34,6 +38,11 @@ public interface RolloutSource {
 
       @Override
       public List<RolloutEvent> events(String namespace, String name) {
+        return List.of();
+      }
+
+      @Override
+      public List<ChannelResource> channels(ChannelId id) {
         return List.of();
       }
     };

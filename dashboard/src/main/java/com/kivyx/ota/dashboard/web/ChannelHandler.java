@@ -1,6 +1,7 @@
 package com.kivyx.ota.dashboard.web;
 
 import com.kivyx.ota.dashboard.catalog.StoreCatalog;
+import com.kivyx.ota.dashboard.kube.RolloutSource;
 import com.kivyx.ota.format.ChannelId;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -13,21 +14,23 @@ import java.util.Optional;
  */
 public final class ChannelHandler implements Handler<RoutingContext> {
   private final StoreCatalog catalog;
+  private final RolloutSource kube;
   private final Pages pages;
   private final boolean verify;
 
-  private ChannelHandler(StoreCatalog catalog, Pages pages, boolean verify) {
+  private ChannelHandler(StoreCatalog catalog, RolloutSource kube, Pages pages, boolean verify) {
     this.catalog = catalog;
+    this.kube = kube;
     this.pages = pages;
     this.verify = verify;
   }
 
-  public static ChannelHandler show(StoreCatalog catalog, Pages pages) {
-    return new ChannelHandler(catalog, pages, false);
+  public static ChannelHandler show(StoreCatalog catalog, RolloutSource kube, Pages pages) {
+    return new ChannelHandler(catalog, kube, pages, false);
   }
 
-  public static ChannelHandler verify(StoreCatalog catalog, Pages pages) {
-    return new ChannelHandler(catalog, pages, true);
+  public static ChannelHandler verify(StoreCatalog catalog, RolloutSource kube, Pages pages) {
+    return new ChannelHandler(catalog, kube, pages, true);
   }
 
   @Override
@@ -36,6 +39,7 @@ public final class ChannelHandler implements Handler<RoutingContext> {
     if (id.isEmpty()) {
       return;
     }
-    pages.send(ctx, 200, "channel.jte", new ChannelPage(catalog.channel(id.get()), verify ? Optional.of(catalog.verify(id.get())) : Optional.empty()));
+    pages.send(ctx, 200, "channel.jte",
+        new ChannelPage(catalog.channel(id.get()), verify ? Optional.of(catalog.verify(id.get())) : Optional.empty(), kube.channels(id.get())));
   }
 }
