@@ -109,6 +109,17 @@ class DemoAndServeCommandTest {
     assertThat(index.statusCode()).isEqualTo(200);
     assertThat(index.headers().firstValue("Content-Type")).hasValue("application/cose");
     assertThat(serve.stop()).isZero();
+
+    // and the dashboard on its own, as `kivyx-ota dashboard`
+    CountDownLatch dashboardStop = new CountDownLatch(1);
+    Running dashboardCommand = start(new DashboardCommand(dashboardStop), dashboardStop, "--store", dir.resolve("store").toString(),
+        "--pubkey", dir.resolve("keys/demo-v1.pub.pem").toString(), "--port", "0", "--device-server-url", "http://devices.example:8080");
+    int dashboardPort = dashboardCommand.port();
+    assertThat(dashboardCommand.err().toString()).contains("dashboard on http://127.0.0.1:" + dashboardPort + "/");
+    String channelPage = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dashboardPort + "/apps/com.example.demo/android/production")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(channelPage).contains("Signed by key", "demo-v1", "demo-2");
+    assertThat(dashboardCommand.stop()).isZero();
   }
 
   @Test
@@ -123,7 +134,12 @@ class DemoAndServeCommandTest {
     assertThat(out.toString()).contains("--pubkey").contains("--port").contains("--dir");
     assertThat(cl.execute("serve", "--store", dir.toString(), "--pubkey", dir.resolve("missing.pub.pem").toString())).isEqualTo(2);
     assertThat(cl.execute("serve", "--store", dir.toString(), "--pubkey", "x", "--port", "70000")).isEqualTo(2);
+    assertThat(cl.execute("dashboard", "--help")).isZero();
+    assertThat(cl.execute("dashboard", "--store", dir.toString(), "--pubkey", "x", "--actions", "token")).isEqualTo(2);
+    assertThat(cl.execute("dashboard", "--store", dir.toString(), "--pubkey", "x", "--device-server-url", "ftp://x")).isEqualTo(2);
+    assertThat(cl.execute("demo", "--dashboard-port", "-1")).isEqualTo(2);
     assertThat(err.toString().lines().filter(l -> !l.isBlank())).allMatch(l -> l.startsWith("kivyx-ota: "));
-    assertThat(err.toString()).contains("cannot read public key file").contains("--port must be 0-65535");
+    assertThat(err.toString()).contains("cannot read public key file").contains("--port must be 0-65535")
+        .contains("--actions and --namespace need --kubernetes", "--device-server-url must be an http(s) URL", "--dashboard-port must be 0-65535");
   }
 }

@@ -139,7 +139,7 @@ class RolloutDashboardIT {
       assertThat(annotations("ro-promote")).containsEntry(Rollout.PROMOTE_ANNOTATION, "1");
 
       browser.driver.findElement(By.id("abort")).click();
-      browser.driver.switchTo().alert().accept(); // hx-confirm
+      new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept(); // hx-confirm
       awaitText(browser, "Abort requested");
       assertThat(annotations("ro-promote")).containsEntry(Rollout.ABORT_ANNOTATION, "true");
       assertThat(rollout("ro-promote").getSpec().abort()).isFalse(); // the spec Git owns is untouched
@@ -177,7 +177,7 @@ class RolloutDashboardIT {
       browser.screenshot("rollout-live-promoted");
 
       browser.driver.findElement(By.id("abort")).click();
-      browser.driver.switchTo().alert().accept();
+      new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept(); // hx-confirm
       awaitText(browser, "Abort requested");
       awaitOperator("ro-live", s -> RolloutStatus.ABORTED.equals(s.phase()));
       assertThat(rollout("ro-live", LIVE).getSpec().abort()).as("GitOps-owned spec untouched").isFalse();
