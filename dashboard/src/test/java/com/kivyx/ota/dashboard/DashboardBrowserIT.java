@@ -167,6 +167,23 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void formsAreLabelledAndButtonsWorkFromTheKeyboard() throws Exception {
+    browser.driver.get(base + "/apps/com.kivyx.test/android/production/explain");
+    List<WebElement> fields = browser.driver.findElements(By.cssSelector("main input, main textarea"));
+    assertThat(fields).hasSize(6);
+    for (WebElement field : fields) {
+      String id = field.getAttribute("id");
+      assertThat(browser.driver.findElements(By.cssSelector("label[for='" + id + "']"))).as("label for " + id).hasSize(1);
+    }
+    assertThat(browser.driver.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("en");
+    // Verify from the keyboard: focus it and press Enter, as a keyboard user would after tabbing there
+    browser.driver.get(base + "/apps/com.kivyx.test/android/production");
+    browser.driver.findElement(By.id("verify")).sendKeys(Keys.ENTER);
+    assertThat(waitFor(By.cssSelector("#verify-result .ok")).getText()).startsWith("OK:");
+    assertThat(browser.driver.findElement(By.id("verify-result")).getAttribute("aria-live")).isEqualTo("polite");
+  }
+
+  @Test
   void pagesReadAndVerifyWithoutJavaScript() throws Exception {
     try (Browser noScript = new Browser(false)) {
       noScript.driver.get(base + "/apps/com.kivyx.test/android/production");
