@@ -45,7 +45,9 @@ public record RolloutView(
       String label = s.setWeight() != null ? "set weight " + s.setWeight() + "%"
           : s.pause() != null ? (s.pause().duration() == null ? "pause until promoted" : "pause " + s.pause().duration())
           : "analysis gate" + (s.analysis() != null && s.analysis().minTrials() != null ? " (" + s.analysis().minTrials() + " trials)" : "");
-      String state = i < current ? "done" : i == current ? "current" : "pending";
+      String phase = status == null ? null : status.phase();
+      boolean stopped = RolloutStatus.ABORTED.equals(phase) || RolloutStatus.HALTED.equals(phase);
+      String state = i < current ? "done" : i == current ? (stopped ? "stopped" : "current") : "pending";
       steps.add(new Step(i, label, state));
     }
     return new RolloutView(

@@ -37,6 +37,8 @@ class RolloutViewTest {
     assertThat(completed.active()).isFalse();
     assertThat(completed.canAbort()).isFalse();
     assertThat(completed.pauseEndsAt()).isEmpty();
+    RolloutView aborted = RolloutView.of(rollout(Map.of(), true, new RolloutStatus(RolloutStatus.ABORTED, 1, 0, null, null, 1L, List.of())), Optional.empty());
+    assertThat(aborted.steps().get(1).state()).isEqualTo("stopped");
   }
 
   private static Rollout rollout(Map<String, String> annotations, boolean specAbort, RolloutStatus status) {
