@@ -60,26 +60,31 @@ public final class TransparencyVectors {
       Documents documents = new Documents();
       List<byte[]> manifests = new ArrayList<>();
       List<LoggedEntry> entries = new ArrayList<>();
+      List<String> bundles = new ArrayList<>();
       for (int i = 1; i <= 5; i++) {
-        ReleaseManifest m = SampleDocuments.release("r" + i, i, List.of(), List.of(), Map.of());
+        String bundle = "console.log('release r" + i + "');";
+        bundles.add(bundle);
+        ReleaseManifest m = manifest("r" + i, i, bundle);
         byte[] cose = CoseSign1.sign(RELEASE_KEY, ReleaseManifest.CONTENT_TYPE, documents.write(m));
         manifests.add(cose);
         entries.add(client.log(hashedRekord(cose)));
       }
       for (int i = 0; i < manifests.size(); i++) {
-        add(cases, "valid entry " + entries.get(i).logIndex() + " of tree " + entries.get(i).treeSize(), manifests.get(i), entries.get(i).json(), "ok");
+        add(cases, "valid entry " + entries.get(i).logIndex() + " of tree " + entries.get(i).treeSize(), manifests.get(i), bundles.get(i),
+            entries.get(i).json(), "ok");
       }
       byte[] target = manifests.get(3);
       byte[] targetEntry = entries.get(3).json();
-      add(cases, "entry for another manifest", manifests.get(2), targetEntry, "WRONG_ENTRY");
+      add(cases, "entry for another manifest", manifests.get(2), bundles.get(2), targetEntry, "WRONG_ENTRY");
       for (var t : TamperedEntries.of(targetEntry, server.logKey(), TestKeys.signer("attacker"), mapper).entrySet()) {
-        add(cases, t.getKey(), target, t.getValue().json(), t.getValue().reason().name());
+        add(cases, t.getKey(), target, bundles.get(3), t.getValue().json(), t.getValue().reason().name());
       }
       // Logged by the real log, but signed by another key than the manifest's.
       LocalKeySigner other = TestKeys.signer("not-the-release-key");
-      byte[] otherCose = CoseSign1.sign(other, ReleaseManifest.CONTENT_TYPE, documents.write(SampleDocuments.release("r9", 9, List.of(), List.of(), Map.of())));
+      String otherBundle = "console.log('release r9');";
+      byte[] otherCose = CoseSign1.sign(other, ReleaseManifest.CONTENT_TYPE, documents.write(manifest("r9", 9, otherBundle)));
       LoggedEntry otherEntry = client.log(hashedRekord(otherCose, other));
-      add(cases, "entry names another signer", otherCose, otherEntry.json(), "WRONG_ENTRY");
+      add(cases, "entry names another signer", otherCose, otherBundle, otherEntry.json(), "WRONG_ENTRY");
 
       DefaultPrettyPrinter printer = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
       printer.indentArraysWith(new DefaultIndenter("  ", "\n"));
@@ -107,10 +112,21 @@ public final class TransparencyVectors {
         Sha256.newDigest().digest(CoseSign1.toBeSigned(parts.protectedHeader, parts.payload)), parts.signature, signer.getEncoded());
   }
 
-  private static void add(ArrayNode cases, String name, byte[] cose, byte[] entry, String expect) {
+  /** A release of com.kivyx.app for iOS whose launch asset is {@code bundle}, so a client can install it. */
+  static ReleaseManifest manifest(String releaseId, long versionCode, String bundle) {
+    byte[] bytes = bundle.getBytes(StandardCharsets.UTF_8);
+    String sha = Sha256.hex(bytes);
+    return new ReleaseManifest(
+        ReleaseManifest.SCHEMA, SampleDocuments.APP, com.kivyx.ota.format.Platform.IOS, releaseId, "1.0." + versionCode, versionCode, "1.0.0",
+        "2026-11-27T10:00:00Z", new com.kivyx.ota.format.Asset("index.bundle", sha, bytes.length, "application/javascript", SampleDocuments.blobUrl(sha)),
+        List.of(), List.of(), Map.of());
+  }
+
+  private static void add(ArrayNode cases, String name, byte[] cose, String bundle, byte[] entry, String expect) {
     ObjectNode c = cases.addObject();
     c.put("name", name);
     c.put("manifestCoseHex", HexFormat.of().formatHex(cose));
+    c.put("bundleUtf8", bundle);
     c.put("entry", new String(entry, StandardCharsets.UTF_8));
     c.put("expect", expect);
   }
