@@ -102,9 +102,4 @@ public final class AttestationVerifier {
         Reason.UNKNOWN_BUILDER, "the attestation is not signed by a trusted builder key (" + builderKeys.size() + " trusted: "
             + String.join(", ", new java.util.TreeSet<>(builderKeys.keySet())) + "); if it is your CI key, trust it (--builder-pubkey, or the Channel's spec.provenance.builderKeys)");
   }
-
-  /** The public key of a trusted builder, for logging its signature. */
-  public ECPublicKey key(String name) {
-    return builderKeys.get(name);
-  }
 }

@@ -1,7 +1,6 @@
 package com.kivyx.ota.transparency;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.kivyx.ota.store.Sha256;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.interfaces.ECPublicKey;
@@ -77,9 +76,5 @@ public final class LogAuditor {
       }
     }
     return null;
-  }
-
-  static String hex(byte[] b) {
-    return Sha256.hex(b);
   }
 }

@@ -2,7 +2,6 @@ package com.kivyx.ota.transparency;
 
 import com.kivyx.ota.store.Sha256;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.List;
 
 /** RFC 9162 (RFC 6962 hashing) Merkle tree hashes and inclusion proof verification. */
@@ -78,9 +77,5 @@ public final class MerkleProofs {
       out.add(root(leafHashes.subList(0, k)));
     }
     return out;
-  }
-
-  static byte[] copy(byte[] b) {
-    return Arrays.copyOf(b, b.length);
   }
 }
