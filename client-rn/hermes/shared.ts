@@ -1,5 +1,6 @@
 /** What the Hermes entries (suite.ts, bench.ts) share: the input the runner passes, and output. */
 import { CoseRejectedError, DeltaError, OtaError } from "../src/errors.js";
+import { LogEntryRejectedError } from "../src/transparency.js";
 
 export interface SuiteInput {
   readonly documents: {
@@ -27,6 +28,12 @@ export interface SuiteInput {
   readonly corpusSha256: Record<string, string>;
   /** kvxd1 patches made by the Java encoder, base64 */
   readonly pairs: { from: string; to: string; patch: string }[];
+  /** testdata/vectors/transparency.json: real Rekor v2 answers (optional in the bench) */
+  readonly transparency?: {
+    log: { origin: string; rawPubHex: string };
+    releaseKey: { rawPubHex: string };
+    cases: { name: string; manifestCoseHex: string; entry: string; expect: string }[];
+  };
   /** bench only: repetitions per step */
   readonly runs?: number;
 }
@@ -45,6 +52,7 @@ export function outcome(fn: () => void): string {
     if (e instanceof CoseRejectedError) return e.reason;
     if (e instanceof OtaError) return e.code;
     if (e instanceof DeltaError) return `DeltaError: ${e.message}`;
+    if (e instanceof LogEntryRejectedError) return e.reason;
     return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }
 }

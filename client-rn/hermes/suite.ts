@@ -5,7 +5,8 @@
  * is one JSON line: every outcome, plus the failures found against the vectors' expectations.
  */
 import { base64Decode, equalBytes, fromHex, sha256Hex, utf8Encode } from "../src/bytes.js";
-import { CONTENT_TYPE_CHANNEL_INDEX, CONTENT_TYPE_RELEASE, CoseVerifier, verifyEs256 } from "../src/cose.js";
+import { CONTENT_TYPE_CHANNEL_INDEX, CONTENT_TYPE_RELEASE, CoseVerifier, parsePublicKey, verifyEs256 } from "../src/cose.js";
+import { verifyManifestLogEntry } from "../src/transparency.js";
 import { createOtaClient, type OtaClientOptions } from "../src/client.js";
 import { bucket, decide } from "../src/decision.js";
 import { applyKvxd1 } from "../src/delta.js";
@@ -35,6 +36,20 @@ function documents(): void {
     });
     results[`documents/${c.name}`] = got;
     expect(got === (c.valid ? "ok" : c.reason), `documents.json ${c.name}: expected ${c.valid ? "ok" : c.reason}, got ${got}`);
+  }
+}
+
+function transparency(): void {
+  const v = input.transparency;
+  if (v === undefined) throw new Error("no transparency vectors in the input");
+  const logs = [{ origin: v.log.origin, key: { rawPubHex: v.log.rawPubHex } }];
+  const signer = parsePublicKey({ rawPubHex: v.releaseKey.rawPubHex });
+  for (const c of v.cases) {
+    const got = outcome(() => {
+      verifyManifestLogEntry(utf8Encode(c.entry), fromHex(c.manifestCoseHex), signer, logs);
+    });
+    results[`transparency/${c.name}`] = got;
+    expect(got === c.expect, `transparency.json ${c.name}: expected ${c.expect}, got ${got}`);
   }
 }
 
@@ -188,6 +203,7 @@ async function main(): Promise<void> {
   const sections: [string, () => void | Promise<void>][] = [
     ["documents", documents],
     ["decisions", decisions],
+    ["transparency", transparency],
     ["wycheproof", wycheproof],
     ["cose-wg", coseWg],
     ["lifecycle", lifecycle],

@@ -11,12 +11,14 @@ import {
   CoseVerifier,
   DEFAULT_MAX_DOCUMENT_BYTES,
   PublicKeySpec,
+  parsePublicKey,
 } from "./cose.js";
 import { Decision, DeviceInfo, decide } from "./decision.js";
 import { applyKvxd1 } from "./delta.js";
 import {
   Asset,
   ChannelIndex,
+  ChannelRelease,
   Platform,
   ReleaseManifest,
   parseTimestamp,
@@ -40,6 +42,7 @@ import {
 import type { Ports } from "./ports.js";
 import { HttpTooLargeError } from "./ports.js";
 import { EventReason, EventType, Telemetry, TelemetryOptions } from "./telemetry.js";
+import { LogEntryRejectedError, PinnedLog, TransparencyMode, verifyManifestLogEntry } from "./transparency.js";
 
 export interface HealthOptions {
   /** Launches a new bundle gets to call markHealthy() before the next start rolls it back. */
@@ -73,6 +76,13 @@ export interface OtaClientOptions {
   readonly telemetry?: TelemetryOptions;
   /** Largest launch asset or asset accepted at all (default 64 MiB). */
   readonly maxBundleBytes?: number;
+  /**
+   * Whether a release must be in a pinned transparency log (default "off"): "audit" checks and
+   * reports a failure in `CheckResult.transparencyError` but installs; "enforce" refuses.
+   */
+  readonly transparency?: TransparencyMode;
+  /** The logs whose entries are accepted (needed unless transparency is "off"). */
+  readonly transparencyLogs?: readonly PinnedLog[];
 }
 
 export type CheckStatus = "updated" | "upToDate" | "rolledBack" | "failed";
@@ -87,6 +97,8 @@ export interface CheckResult {
   readonly error?: string;
   /** Why a delta was not used, when one was offered. */
   readonly deltaError?: string;
+  /** In transparency "audit" mode: why the release's log entry did not check out (it was installed anyway). */
+  readonly transparencyError?: string;
 }
 
 export interface HealthResult {
@@ -171,6 +183,9 @@ class Client implements OtaClient {
       throw new Error("give cdnBase (static mode) or serverUrl (dynamic mode)");
     }
     this.verifier = new CoseVerifier(options.publicKeys);
+    if ((options.transparency ?? "off") !== "off" && (options.transparencyLogs ?? []).length === 0) {
+      throw new Error(`transparency "${options.transparency ?? ""}" needs transparencyLogs: the pinned {origin, key} of each accepted log`);
+    }
     this.now = this.ports.now ?? (() => Date.now());
     this.telemetry = new Telemetry(
       options.serverUrl === undefined ? null : `${withSlash(options.serverUrl)}v1/events`,
@@ -562,7 +577,8 @@ class Client implements OtaClient {
     if (coseManifest.length !== entry.manifest.size || sha256Hex(coseManifest) !== entry.manifest.sha256) {
       throw new OtaError("MANIFEST_MISMATCH", `the manifest of ${releaseId} does not match the SHA-256 and size the index signs`);
     }
-    const manifest = readReleaseManifest(this.verifier.verify(coseManifest, CONTENT_TYPE_RELEASE).payload);
+    const verified = this.verifier.verify(coseManifest, CONTENT_TYPE_RELEASE);
+    const manifest = readReleaseManifest(verified.payload);
     const o = this.options;
     if (
       manifest.releaseId !== entry.releaseId ||
@@ -574,8 +590,11 @@ class Client implements OtaClient {
     ) {
       throw new OtaError("MANIFEST_MISMATCH", `the manifest of ${releaseId} does not describe the release the index offers`);
     }
+    const logCheck = await this.checkTransparency(entry, coseManifest, verified.kid);
+    bytes += logCheck.bytes;
+    const audited = logCheck.error === undefined ? {} : { transparencyError: logCheck.error };
     if (s.lifecycle.kind === "staged" && s.lifecycle.pending.releaseId === releaseId) {
-      return { status: "updated", releaseId, mandatory: decision.mandatory, usedDelta: false, bytes };
+      return { status: "updated", releaseId, mandatory: decision.mandatory, usedDelta: false, bytes, ...audited };
     }
     const staged = await this.stage(s, manifest);
     bytes += staged.bytes;
@@ -586,8 +605,48 @@ class Client implements OtaClient {
       mandatory: decision.mandatory,
       usedDelta: staged.usedDelta,
       bytes,
+      ...audited,
     };
     return staged.deltaError === undefined ? result : { ...result, deltaError: staged.deltaError };
+  }
+
+  /**
+   * The release's transparency log entry, named (size and SHA-256) by the signed index, checked
+   * offline against the pinned logs. Enforce: a failure throws; audit: it is returned.
+   */
+  private async checkTransparency(
+    entry: ChannelRelease,
+    coseManifest: Uint8Array,
+    kid: string,
+  ): Promise<{ bytes: number; error?: string }> {
+    const mode = this.options.transparency ?? "off";
+    if (mode === "off") return { bytes: 0 };
+    let bytes = 0;
+    let error: string | undefined;
+    const ref = entry.transparency;
+    if (ref === undefined) {
+      error = `release ${entry.releaseId} has no transparency log entry`;
+    } else {
+      try {
+        const logEntry = await this.download(ref.url, ref.size);
+        bytes = logEntry.length;
+        if (logEntry.length !== ref.size || sha256Hex(logEntry) !== ref.sha256) {
+          error = `the log entry of ${entry.releaseId} does not match the SHA-256 and size the index signs`;
+        } else {
+          const signer = this.options.publicKeys[kid];
+          if (signer === undefined) throw new OtaError("TRANSPARENCY", `no pinned key ${kid}`);
+          const logged = verifyManifestLogEntry(logEntry, coseManifest, parsePublicKey(signer), this.options.transparencyLogs ?? []);
+          if (logged.logIndex !== ref.logIndex || logged.origin !== ref.origin) {
+            error = `the index places the log entry of ${entry.releaseId} at ${ref.origin} #${ref.logIndex}, the entry says ${logged.origin} #${logged.logIndex}`;
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof LogEntryRejectedError) && !(e instanceof OtaError)) throw e;
+        error = `the log entry of ${entry.releaseId} was refused: ${e.message}`;
+      }
+    }
+    if (error !== undefined && mode === "enforce") throw new OtaError("TRANSPARENCY", error);
+    return error === undefined ? { bytes } : { bytes, error };
   }
 
   /** GET capped at the signed size; the caller checks the hash. */

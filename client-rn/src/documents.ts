@@ -35,12 +35,23 @@ export interface ManifestRef {
   readonly size: number;
 }
 
+/** A stored transparency log entry (Rekor v2 TransparencyLogEntry JSON) and where in which log it is. */
+export interface LogEntryRef {
+  readonly url: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly origin: string;
+  readonly logIndex: number;
+}
+
 export interface ChannelRelease {
   readonly releaseId: string;
   readonly versionCode: number;
   readonly runtimeVersion: string;
   readonly manifest: ManifestRef;
   readonly rollout: RolloutInfo;
+  /** The manifest's transparency log entry, when the release was logged. */
+  readonly transparency?: LogEntryRef;
 }
 
 export interface ChannelIndex {
@@ -319,7 +330,16 @@ function readChannelRelease(o: JsonObject): ChannelRelease {
   const t = optObject(r, "targeting", "targeting");
   const rollout: RolloutInfo =
     t === undefined ? { id, weight, mandatory } : { id, weight, mandatory, targeting: readTargeting(t) };
-  return { releaseId, versionCode, runtimeVersion, manifest, rollout };
+  const l = optObject(o, "transparency", `transparency of ${releaseId}`);
+  if (l === undefined) return { releaseId, versionCode, runtimeVersion, manifest, rollout };
+  const transparency: LogEntryRef = {
+    url: relativeUrl("log entry url", reqString(l, "url", "log entry url")),
+    sha256: sha256Field("log entry sha256", reqString(l, "sha256", "log entry sha256")),
+    size: positive("log entry size", long(l, "size", "log entry size")),
+    origin: text("log origin", reqString(l, "origin", "log origin"), 255),
+    logIndex: nonNegative("log index", long(l, "logIndex", "log index")),
+  };
+  return { releaseId, versionCode, runtimeVersion, manifest, rollout, transparency };
 }
 
 /** Reads a channel index payload (the JSON inside a verified COSE document). */

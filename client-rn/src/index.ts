@@ -10,12 +10,14 @@ export type { PublicKeySpec, VerifiedDocument } from "./cose.js";
 export { decide, bucket, candidates } from "./decision.js";
 export type { Decision, DecisionKind, DeviceInfo } from "./decision.js";
 export { readChannelIndex, readReleaseManifest } from "./documents.js";
-export type { ChannelIndex, ChannelRelease, ReleaseManifest, Asset, DeltaRef, Targeting } from "./documents.js";
+export type { ChannelIndex, ChannelRelease, LogEntryRef, ReleaseManifest, Asset, DeltaRef, Targeting } from "./documents.js";
 export { applyKvxd1, readKvxd1Header } from "./delta.js";
 export { CoseRejectedError, DeltaError, InvalidDocumentError, OtaError } from "./errors.js";
 export type { RejectReason } from "./errors.js";
 export type { OtaEvent, EventType, EventReason } from "./telemetry.js";
 export { EVENT_REASONS } from "./telemetry.js";
+export { LogEntryRejectedError, verifyManifestLogEntry, verifyInclusion } from "./transparency.js";
+export type { LogRejectReason, PinnedLog, TransparencyMode, VerifiedLogEntry } from "./transparency.js";
 
 let defaultClient: OtaClient | null = null;
 

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       PublishCommand.class,
+      AttestCommand.class,
+      AuditCommand.class,
       RolloutCommand.class,
       VerifyCommand.class,
       ServeCommand.class,

@@ -58,6 +58,7 @@ final class PublishCommand implements Callable<Integer> {
   @Mixin ChannelOptions channel;
   @Mixin IndexOptions index;
   @Mixin ExpoOptions expo;
+  @Mixin ProvenanceOptions provenance;
 
   @Option(names = "--version", required = true, paramLabel = "SEMVER", description = "The release's version, e.g. 1.2.3.")
   String version;
@@ -136,6 +137,8 @@ final class PublishCommand implements Callable<Integer> {
       releaseFiles = assetSources();
     }
     Optional<CodePushOptions> codePushOptions = codePushOptions();
+    Optional<byte[]> attestation = provenance.attestationBytes();
+    var provenancePolicy = provenance.policy();
     ReleaseRequest request =
         new ReleaseRequest(
             channel.appId,
@@ -166,8 +169,9 @@ final class PublishCommand implements Callable<Integer> {
               noDeltas ? Optional.empty() : Optional.of(new Kvxd1DeltaMaker(new DeltaBudget(deltaTimeout, DeltaBudget.DEFAULT.maxMemoryBytes()))),
               VersionCodeRule.INCREASING,
               Clock.systemUTC(),
-              progress);
-      PublishedRelease release = publisher.publish(request);
+              progress,
+              provenancePolicy);
+      PublishedRelease release = publisher.publish(request, attestation);
       Optional<ExpoRelease> expoRelease = Optional.empty();
       if (expo.enabled()) {
         // before the index names the release, so a server never sees it without its Expo answer
@@ -180,7 +184,8 @@ final class PublishCommand implements Callable<Integer> {
               versionCode,
               runtimeVersion,
               release.manifestRef(),
-              new RolloutInfo(channel.channel + "/" + id, weight, mandatory, null));
+              new RolloutInfo(channel.channel + "/" + id, weight, mandatory, null),
+              release.transparency());
       IndexUpdate update = index.updater(target, signer, progress).apply(channel.id(), ChannelChange.offer(entry));
       Documents documents = new Documents();
       var summary = documents.mapper().createObjectNode();
@@ -190,6 +195,8 @@ final class PublishCommand implements Callable<Integer> {
       summary.put("files", release.filesStored());
       summary.put("bytes", release.bytesStored());
       summary.put("deltas", release.manifest().deltas().size());
+      release.transparencyEntry().ifPresent(t -> summary.put("logIndex", t.logIndex()).put("logEntry", t.url()));
+      release.manifest().provenanceInfo().ifPresent(p -> summary.put("attestation", p.attestation().url()));
       release.manifest().codePushPackage().ifPresent(p -> summary.put("codePushPackageHash", p.packageHash()).put("codePushPackage", p.url()));
       summary.put("index", update.key());
       summary.put("indexVersion", update.index().version());
@@ -228,20 +235,7 @@ final class PublishCommand implements Callable<Integer> {
   }
 
   private List<AssetSource> assetSources() throws IOException {
-    if (assets == null) {
-      return List.of();
-    }
-    if (!Files.isDirectory(assets)) {
-      throw new Cli.UsageError("--assets " + assets + " is not a directory");
-    }
-    String top = assets.toAbsolutePath().normalize().getFileName().toString();
-    List<AssetSource> sources = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(assets)) {
-      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-        String path = top + "/" + assets.relativize(file).toString().replace('\\', '/');
-        sources.add(new AssetSource(path, ContentTypes.forPath(path), FileSource.of(file.toString())));
-      }
-    }
-    return sources;
+    return ReleaseFiles.assets(assets);
   }
+
 }

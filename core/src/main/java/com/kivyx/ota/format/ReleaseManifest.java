@@ -7,7 +7,8 @@ import java.util.TreeMap;
 /**
  * The signed, immutable description of one release: what to download and how to check it.
  * {@code codePush} is null unless the release was also packaged for react-native-code-push
- * clients (written only when present, so manifests without it keep their bytes).
+ * clients (written only when present, so manifests without it keep their bytes). {@code
+ * provenance} likewise: null unless the release was published with an attestation.
  */
 public record ReleaseManifest(
     String schema,
@@ -22,7 +23,8 @@ public record ReleaseManifest(
     List<Asset> assets,
     List<DeltaRef> deltas,
     Map<String, String> metadata,
-    CodePushPackageRef codePush) {
+    CodePushPackageRef codePush,
+    Provenance provenance) {
   public static final String SCHEMA = "kivyx.ota/release@1";
   public static final String CONTENT_TYPE = "application/vnd.kivyx.ota.release+json";
 
@@ -50,6 +52,18 @@ public record ReleaseManifest(
       String schema, String appId, Platform platform, String releaseId, String version, long versionCode, String runtimeVersion,
       String createdAt, Asset launchAsset, List<Asset> assets, List<DeltaRef> deltas, Map<String, String> metadata) {
     this(schema, appId, platform, releaseId, version, versionCode, runtimeVersion, createdAt, launchAsset, assets, deltas, metadata, null);
+  }
+
+  /** The same manifest without provenance. */
+  public ReleaseManifest(
+      String schema, String appId, Platform platform, String releaseId, String version, long versionCode, String runtimeVersion,
+      String createdAt, Asset launchAsset, List<Asset> assets, List<DeltaRef> deltas, Map<String, String> metadata,
+      CodePushPackageRef codePush) {
+    this(schema, appId, platform, releaseId, version, versionCode, runtimeVersion, createdAt, launchAsset, assets, deltas, metadata, codePush, null);
+  }
+
+  public java.util.Optional<Provenance> provenanceInfo() {
+    return java.util.Optional.ofNullable(provenance);
   }
 
   public java.util.Optional<CodePushPackageRef> codePushPackage() {

@@ -55,7 +55,7 @@ public interface ChannelChange {
             found = true;
             RolloutInfo old = r.rollout();
             r = new ChannelRelease(r.releaseId(), r.versionCode(), r.runtimeVersion(), r.manifest(),
-                new RolloutInfo(old.id(), weight, old.mandatory(), old.targeting()));
+                new RolloutInfo(old.id(), weight, old.mandatory(), old.targeting()), r.transparency());
           }
           releases.add(r);
         }

@@ -9,6 +9,7 @@ import com.kivyx.ota.format.CodePushPackageRef;
 import com.kivyx.ota.format.CanonicalJson;
 import com.kivyx.ota.format.DeltaRef;
 import com.kivyx.ota.format.Documents;
+import com.kivyx.ota.format.LogEntryRef;
 import com.kivyx.ota.format.ManifestRef;
 import com.kivyx.ota.format.ReleaseManifest;
 import com.kivyx.ota.signing.CoseRejectedException;
@@ -47,6 +48,7 @@ public final class ReleasePublisher {
   private final Progress progress;
   private final VersionCodeRule versionCodes;
   private final ReleaseRecords records;
+  private final ReleaseProvenance provenance;
   private final Documents documents = new Documents();
 
   public ReleasePublisher(
@@ -57,6 +59,20 @@ public final class ReleasePublisher {
       VersionCodeRule versionCodes,
       Clock clock,
       Progress progress) {
+    this(store, signer, fetcher, deltaMaker, versionCodes, clock, progress, ProvenancePolicy.none());
+  }
+
+  /** @param provenance attestation and transparency log policy (see {@link ProvenancePolicy}) */
+  public ReleasePublisher(
+      ArtifactStore store,
+      Signer signer,
+      SourceFetcher fetcher,
+      Optional<DeltaMaker> deltaMaker,
+      VersionCodeRule versionCodes,
+      Clock clock,
+      Progress progress,
+      ProvenancePolicy provenance) {
+    this.provenance = new ReleaseProvenance(store, provenance, progress);
     this.store = store;
     this.signer = signer;
     this.fetcher = fetcher;
@@ -68,6 +84,14 @@ public final class ReleasePublisher {
   }
 
   public PublishedRelease publish(ReleaseRequest request) {
+    return publish(request, Optional.empty());
+  }
+
+  /**
+   * @param attestation the builder's DSSE envelope (from {@code kivyx-ota attest}); checked
+   *     against the policy and the files before anything is signed
+   */
+  public PublishedRelease publish(ReleaseRequest request, Optional<byte[]> attestation) {
     List<Path> workFiles = new ArrayList<>();
     try {
       progress.step("fetching " + (1 + request.assets().size()) + " file(s) of release " + request.releaseId());
@@ -127,22 +151,25 @@ public final class ReleasePublisher {
               storedAssets,
               deltas,
               request.metadata(),
-              codePush);
+              codePush,
+              provenance.attest(request.appId(), attestation, launchAsset, storedAssets).orElse(null));
       byte[] cose = CoseSign1.sign(signer, ReleaseManifest.CONTENT_TYPE, documents.write(manifest));
       String manifestSha = Sha256.hex(cose);
       String manifestKey = StoreLayout.blob(request.appId(), manifestSha);
       store.putImmutable(manifestKey, cose, StoreLayout.COSE_CONTENT_TYPE);
       ManifestRef ref = new ManifestRef(manifestKey, manifestSha, cose.length);
+      // Logged and stored before the record (and so any index) names the release.
+      LogEntryRef transparency = provenance.logManifest(request.appId(), cose, signer).orElse(null);
       records.write(
           request.appId(),
           request.platform(),
           new ReleaseRecord(
               request.releaseId(), request.version(), request.versionCode(), request.runtimeVersion(), launch.sha256(), digest, ref,
-              manifest.createdAt()));
+              manifest.createdAt(), transparency));
       progress.step(
           "published release " + request.releaseId() + ": " + files + " file(s), " + bytes + " bytes, " + deltas.size()
               + " delta(s), manifest " + manifestKey + " signed by " + signer.kid());
-      return new PublishedRelease(manifest, ref, false, files, bytes);
+      return new PublishedRelease(manifest, ref, false, files, bytes, transparency);
     } finally {
       for (Path file : workFiles) {
         try {
@@ -191,7 +218,7 @@ public final class ReleasePublisher {
       throw new StoreException("manifest " + record.manifest().url() + " is unreadable: " + e.getMessage(), e);
     }
     progress.step("release " + request.releaseId() + " is already published with the same content; nothing to do");
-    return new PublishedRelease(manifest, record.manifest(), true, 0, 0);
+    return new PublishedRelease(manifest, record.manifest(), true, 0, 0, record.transparency());
   }
 
   private FetchedFile fetch(AssetSource source, List<Path> workFiles) {

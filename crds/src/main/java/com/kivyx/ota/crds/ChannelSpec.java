@@ -20,7 +20,36 @@ public record ChannelSpec(
         String indexTtl,
     @JsonPropertyDescription("Also package every release for react-native-code-push clients (served by 'kivyx-ota serve --codepush-deployment').")
         CodePush codePush,
-    @JsonPropertyDescription("Also publish Expo Updates manifests (expo-updates clients; docs/expo.md).") Expo expo) {
+    @JsonPropertyDescription("Also publish Expo Updates manifests (expo-updates clients; docs/expo.md).") Expo expo,
+    @JsonPropertyDescription("Attestations and the transparency log (docs/provenance.md).") Provenance provenance) {
+
+  public ChannelSpec(
+      String appId, String channel, List<ReleaseSpec.Platform> platforms, SigningKey signingKey, Store store, String indexTtl, CodePush codePush,
+      Expo expo) {
+    this(appId, channel, platforms, signingKey, store, indexTtl, codePush, expo, null);
+  }
+
+  /** What a release of this channel must prove about its origin. */
+  public record Provenance(
+      @JsonPropertyDescription("required: a Release without an attestation by one of builderKeys is not published; optional (default): checked when present.")
+          @Pattern("^(required|optional)$")
+          String policy,
+      @JsonPropertyDescription("Trusted CI builder keys.") List<BuilderKey> builderKeys,
+      @JsonPropertyDescription("A Rekor v2 log the manifest's and attestation's signatures are logged to.") Rekor rekor) {}
+
+  /** A trusted CI builder key. */
+  public record BuilderKey(
+      @Required @Pattern("^\\S{1,128}$") String name,
+      @JsonPropertyDescription("SPKI PEM of the P-256 key.") @Required String publicKeyPem) {}
+
+  /** A Rekor v2 (rekor-tiles) log and its checkpoint key. */
+  public record Rekor(
+      @Required @Pattern("^https?://\\S+$") String url,
+      @JsonPropertyDescription("SPKI PEM of the log's P-256 checkpoint key.") @Required String publicKeyPem,
+      @JsonPropertyDescription("Checkpoint origin (default: the URL's host).") String origin,
+      @JsonPropertyDescription("required (default): no log entry, no release; optional: publish without one when the log is down.")
+          @Pattern("^(required|optional)$")
+          String policy) {}
 
   /** A channel for Kivyx OTA clients only: no CodePush packages, no Expo manifests. */
   public ChannelSpec(String appId, String channel, List<ReleaseSpec.Platform> platforms, SigningKey signingKey, Store store, String indexTtl) {

@@ -20,7 +20,16 @@ public record ReleaseSpec(
         String runtimeVersion,
     @JsonPropertyDescription("The launch bundle.") @Required FileSourceSpec bundle,
     @JsonPropertyDescription("Assets shipped with the bundle.") List<FileSourceSpec> assets,
-    @JsonPropertyDescription("Release notes.") String notes) {
+    @JsonPropertyDescription("Release notes.") String notes,
+    @JsonPropertyDescription("The CI builder's attestation of these files (kivyx-ota attest: a DSSE envelope), checked against the Channel's provenance policy.")
+        FileSourceSpec attestation) {
+
+  /** A release without an attestation. */
+  public ReleaseSpec(
+      String channel, String appId, Platform platform, String version, Long versionCode, String runtimeVersion, FileSourceSpec bundle,
+      List<FileSourceSpec> assets, String notes) {
+    this(channel, appId, platform, version, versionCode, runtimeVersion, bundle, assets, notes, null);
+  }
 
   /** The two platforms, as the API server validates them. */
   public enum Platform {

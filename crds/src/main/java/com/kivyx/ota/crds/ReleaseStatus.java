@@ -20,7 +20,17 @@ public record ReleaseStatus(
     String store,
     String message,
     Long observedGeneration,
-    List<Condition> conditions) {
+    List<Condition> conditions,
+    Transparency transparency) {
+
+  public ReleaseStatus(
+      Phase phase, String releaseId, String manifestUrl, String manifestSha256, Long manifestSize, String keyId, List<DeltaStatus> deltas,
+      String store, String message, Long observedGeneration, List<Condition> conditions) {
+    this(phase, releaseId, manifestUrl, manifestSha256, manifestSize, keyId, deltas, store, message, observedGeneration, conditions, null);
+  }
+
+  /** The manifest's transparency log entry (stored blob, origin, index), which the Channel puts into the index. */
+  public record Transparency(String url, String sha256, Long size, String origin, Long logIndex) {}
 
   /** The phases, as {@code kubectl get releases} shows them. */
   public enum Phase {

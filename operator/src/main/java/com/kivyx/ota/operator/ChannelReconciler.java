@@ -187,11 +187,16 @@ public final class ChannelReconciler implements Reconciler<Channel> {
           spec.runtimeVersion(),
           new ManifestRef(published.manifestUrl(), published.manifestSha256(), published.manifestSize()),
           new RolloutInfo(rollout.getMetadata().getUid(), status.currentWeight() * 100, Boolean.TRUE.equals(rollout.getSpec().mandatory()),
-              targeting(rollout.getSpec().targeting()))));
+              targeting(rollout.getSpec().targeting())),
+          logEntry(published.transparency())));
     } catch (InvalidDocumentException e) {
       problems.add("Rollout " + name + ": " + e.getMessage());
       return java.util.Optional.empty();
     }
+  }
+
+  private static com.kivyx.ota.format.LogEntryRef logEntry(ReleaseStatus.Transparency t) {
+    return t == null ? null : new com.kivyx.ota.format.LogEntryRef(t.url(), t.sha256(), t.size(), t.origin(), t.logIndex());
   }
 
   private static Targeting targeting(RolloutSpec.TargetingSpec spec) {

@@ -118,8 +118,9 @@ public final class ReleaseReconciler implements Reconciler<Release> {
           deltas,
           VersionCodeRule.UNIQUE, // Releases may be applied in any order (a folder at once)
           clock,
-          message -> LOG.info("{}/{}: {}", namespace, release.getMetadata().getName(), message));
-      PublishedRelease published = publisher.publish(codePush(request(release), channel));
+          message -> LOG.info("{}/{}: {}", namespace, release.getMetadata().getName(), message),
+          ChannelProvenance.policy(channel));
+      PublishedRelease published = publisher.publish(codePush(request(release), channel), attestation(spec, backend));
       var manifest = published.manifest();
       String expoNote = "";
       ChannelSpec.Expo expo = channel.getSpec().expo();
@@ -148,7 +149,10 @@ public final class ReleaseReconciler implements Reconciler<Release> {
               + ", signed by " + backend.signer().kid() + expoNote,
           generation,
           Conditions.set(status == null ? null : status.conditions(), "Published", true, "Published",
-              "manifest " + published.manifestRef().url(), generation, clock.instant())));
+              "manifest " + published.manifestRef().url(), generation, clock.instant()),
+          published.transparencyEntry()
+              .map(t -> new ReleaseStatus.Transparency(t.url(), t.sha256(), t.size(), t.origin(), t.logIndex()))
+              .orElse(null)));
       events.record(release, EventRecorder.NORMAL, "Published", release.getStatus().message());
       return UpdateControl.patchStatus(release);
     }
@@ -192,6 +196,20 @@ public final class ReleaseReconciler implements Reconciler<Release> {
     }
     String name = request.platform() == Platform.IOS ? codePush.iosBundleFileName() : codePush.androidBundleFileName();
     return request.withCodePush(name == null ? CodePushOptions.defaults(request.platform()) : new CodePushOptions(name));
+  }
+
+  /** The Release's attestation, fetched and checked against its declared SHA-256 and size. */
+  private Optional<byte[]> attestation(ReleaseSpec spec, ChannelBackend backend) throws java.io.IOException {
+    if (spec.attestation() == null) {
+      return Optional.empty();
+    }
+    SourceFetcher fetcher = new SourceFetcher(workDir, SourceFetcher.defaultHttpClient(), backend.sourceS3(), 1L << 20);
+    var fetched = fetcher.fetch(asset(spec.attestation()).source(), "attestation");
+    try {
+      return Optional.of(java.nio.file.Files.readAllBytes(fetched.file()));
+    } finally {
+      java.nio.file.Files.deleteIfExists(fetched.file());
+    }
   }
 
   private static AssetSource asset(FileSourceSpec file) {
