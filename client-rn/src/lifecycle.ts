@@ -282,6 +282,8 @@ export interface StateV2 {
   lastIndexVersion: number;
   newestSignedTime: number;
   cache: { url: string; etag: string; body: string } | null;
+  /** The trusted key set's COSE bytes (base64), verified when stored; null before the first (or without root keys). */
+  keySet: string | null;
 }
 
 export function initialState(): StateV2 {
@@ -293,6 +295,7 @@ export function initialState(): StateV2 {
     lastIndexVersion: 0,
     newestSignedTime: 0,
     cache: null,
+    keySet: null,
   };
 }
 
@@ -320,6 +323,7 @@ export function fromV1(v1: StateV1): StateV2 {
     lastIndexVersion: v1.lastIndexVersion,
     newestSignedTime: v1.newestSignedTime,
     cache: v1.cache,
+    keySet: null,
   };
 }
 

@@ -34,6 +34,11 @@ public final class KeySetLoader {
   public KeySet load(Optional<KeySet> trusted, Instant now) throws KeySetRejectedException {
     String appId = verifier.appId();
     byte[] current = read(StoreLayout.keySet(appId));
+    if (trusted.isPresent() && claimed(current).filter(trusted.get()::equals).isPresent()) {
+      // The one already trusted: nothing to verify (after a root rotation its own roots did not sign it).
+      verifier.requireFresh(trusted.get(), now);
+      return trusted.get();
+    }
     KeySet result;
     try {
       result = verifier.next(trusted, current);
@@ -60,6 +65,14 @@ public final class KeySetLoader {
   }
 
   /** The version the unverified document claims: only used to know how far to walk. */
+  private Optional<KeySet> claimed(byte[] cose) {
+    try {
+      return Optional.of(documents.readKeySet(CoseSign1.payloadOfAuthenticated(cose)));
+    } catch (CoseRejectedException | InvalidDocumentException e) {
+      return Optional.empty(); // verified, and refused, as any other document
+    }
+  }
+
   private long claimedVersion(byte[] cose) throws KeySetRejectedException {
     try {
       return documents.readKeySet(CoseSign1.payloadOfAuthenticated(cose)).version();

@@ -63,6 +63,8 @@ class KeySetLoaderTest {
     KeySet caughtUp = loader(rootV1).load(Optional.empty(), T0.plusSeconds(200));
     assertThat(caughtUp).isEqualTo(versions.get(3));
     assertThat(caughtUp.keysValidAt(T0.plusSeconds(200))).containsOnlyKeys("prod-v2");
+    // Polling again with v4 trusted (whose own roots did not sign it) keeps it.
+    assertThat(loader(rootV1).load(Optional.of(caughtUp), T0.plusSeconds(300))).isEqualTo(caughtUp);
     // From v2 it walks only v3.
     assertThat(loader(rootV1).load(Optional.of(versions.get(1)), T0.plusSeconds(200))).isEqualTo(versions.get(3));
   }
