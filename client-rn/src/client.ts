@@ -533,7 +533,7 @@ class Client implements OtaClient {
    */
   private async documentVerifier(s: PersistedState): Promise<CoseVerifier> {
     if (this.rootKeys === null) return this.pinnedVerifier as CoseVerifier;
-    const trusted = s.keySet === null ? null : unverifiedKeySet(base64Decode(s.keySet));
+    const trusted = s.keySet === undefined || s.keySet === null ? null : unverifiedKeySet(base64Decode(s.keySet));
     const reference = Math.max(this.now(), s.newestSignedTime);
     let loaded;
     try {
@@ -817,7 +817,7 @@ function snapshot(s: PersistedState): OtaState {
     newestSignedTime: s.newestSignedTime > 0 ? new Date(s.newestSignedTime).toISOString() : null,
     phase: l.kind,
     binaryVersion: s.binaryVersion,
-    keySetVersion: s.keySet === null ? null : unverifiedKeySet(base64Decode(s.keySet)).version,
+    keySetVersion: s.keySet === undefined || s.keySet === null ? null : unverifiedKeySet(base64Decode(s.keySet)).version,
   };
 }
 

@@ -283,7 +283,7 @@ export interface StateV2 {
   newestSignedTime: number;
   cache: { url: string; etag: string; body: string } | null;
   /** The trusted key set's COSE bytes (base64), verified when stored; null before the first (or without root keys). */
-  keySet: string | null;
+  keySet?: string | null;
 }
 
 export function initialState(): StateV2 {
@@ -295,7 +295,6 @@ export function initialState(): StateV2 {
     lastIndexVersion: 0,
     newestSignedTime: 0,
     cache: null,
-    keySet: null,
   };
 }
 
@@ -323,7 +322,6 @@ export function fromV1(v1: StateV1): StateV2 {
     lastIndexVersion: v1.lastIndexVersion,
     newestSignedTime: v1.newestSignedTime,
     cache: v1.cache,
-    keySet: null,
   };
 }
 
