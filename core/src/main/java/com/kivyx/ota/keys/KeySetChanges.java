@@ -36,10 +36,20 @@ public final class KeySetChanges {
     return next(current, current.roots(), keys, now, ttl);
   }
 
+  /** Adds a signing key and, in the same version, ends an old key's window at {@code retireAt} (a rotation). */
+  public static KeySet rotate(KeySet current, SigningKey key, String retireKid, Instant retireAt, Instant now, Duration ttl) {
+    KeySet added = addKey(current, key, now, ttl);
+    return next(current, current.roots(), retired(added.keys(), retireKid, retireAt), now, ttl);
+  }
+
   /** Ends a key's window early (never later), e.g. once everything it signed has been re-signed. */
   public static KeySet retire(KeySet current, String kid, Instant notAfter, Instant now, Duration ttl) {
+    return next(current, current.roots(), retired(current.keys(), kid, notAfter), now, ttl);
+  }
+
+  private static List<SigningKey> retired(List<SigningKey> current, String kid, Instant notAfter) {
     List<SigningKey> keys = new ArrayList<>();
-    for (SigningKey k : current.keys()) {
+    for (SigningKey k : current) {
       if (k.kid().equals(kid) && notAfter.isBefore(Instant.parse(k.notAfter()))) {
         Instant end = notAfter.truncatedTo(ChronoUnit.SECONDS);
         Instant start = Instant.parse(k.notBefore());
@@ -47,7 +57,7 @@ public final class KeySetChanges {
       }
       keys.add(k);
     }
-    return next(current, current.roots(), keys, now, ttl);
+    return keys;
   }
 
   /** Takes a key out: devices refuse everything it signed once they have this version. */
