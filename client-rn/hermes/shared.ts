@@ -27,6 +27,12 @@ export interface SuiteInput {
   readonly corpusSha256: Record<string, string>;
   /** kvxd1 patches made by the Java encoder, base64 */
   readonly pairs: { from: string; to: string; patch: string }[];
+  /** testdata/vectors/keysets.json */
+  readonly keysets?: {
+    appId: string;
+    pinnedRoots: Record<string, string>;
+    cases: { name: string; trustedCoseHex: string | null; coseHex: string; now: string; valid: boolean; version?: number; signingKeys?: string[]; reason?: string }[];
+  };
   /** bench only: repetitions per step */
   readonly runs?: number;
 }
