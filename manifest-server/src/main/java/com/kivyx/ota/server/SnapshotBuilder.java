@@ -69,7 +69,7 @@ public final class SnapshotBuilder {
       try {
         return new ChannelVerifier(keySets.signingKeys(channel.appId()));
       } catch (KeySetRejectedException e) {
-        throw new DocumentRejectedException(Reason.SIGNATURE, channel + ": the app's key set is refused: " + e.getMessage());
+        throw new DocumentRejectedException(Reason.SIGNATURE, channel + ": the app's key set is refused (" + e.reason() + "): " + e.getMessage());
       }
     };
     this.clock = clock;
