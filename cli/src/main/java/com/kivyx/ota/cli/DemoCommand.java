@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,7 +50,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Try Kivyx OTA locally: generate a signing key, publish two releases of a sample bundle (the second with a",
       "kvxd1 delta from the first) into a directory store, serve it on localhost, and print curl commands and the",
-      "client configuration to try. Running it again reuses the key and releases."
+      "client configuration to try. Running it again reuses the key and releases.",
+      "With --kubernetes: the same on a cluster (CRDs, the operator and server in this process, examples/ applied)."
     })
 final class DemoCommand implements Callable<Integer> {
   static final String APP = "com.example.demo";
@@ -70,6 +72,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to serve on (default: ${DEFAULT-VALUE}).")
   String host = "127.0.0.1";
 
+  @ArgGroup(exclusive = false, heading = "%nOn Kubernetes:%n")
+  KubernetesDemo.Options kubernetes;
+
   private final CountDownLatch stop;
 
   DemoCommand() {
@@ -86,6 +91,9 @@ final class DemoCommand implements Callable<Integer> {
       throw new Cli.UsageError("--port must be 0-65535, got " + port);
     }
     ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr());
+    if (kubernetes != null) {
+      return onKubernetes(progress);
+    }
     Path keys = dir.resolve("keys");
     Path keyFile = keys.resolve(KID + ".key.pem");
     if (Files.exists(keyFile)) {
@@ -119,9 +127,24 @@ final class DemoCommand implements Callable<Integer> {
       ServerRunner.runUntilStopped(server, stop);
       return 0;
     } finally {
-      try (var files = Files.walk(work)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      deleteTree(work);
+    }
+  }
+
+  private int onKubernetes(ProgressPrinter progress) throws Exception {
+    Path work = Files.createTempDirectory("kivyx-ota-demo-");
+    try (var client = kubernetes.connect()) {
+      new KubernetesDemo(client, new KubernetesDemo.Settings(kubernetes.namespace, kubernetes.storeDir, host, port, kubernetes.bundlesPort, work),
+          progress, spec.commandLine().getOut()).run(stop);
+      return 0;
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private static void deleteTree(Path root) throws java.io.IOException {
+    try (var files = Files.walk(root)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

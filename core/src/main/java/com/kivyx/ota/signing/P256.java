@@ -31,6 +31,17 @@ public final class P256 {
     }
   }
 
+  /** A fresh signing key pair. */
+  public static java.security.KeyPair newKeyPair() {
+    try {
+      java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JVM has no P-256 support", e);
+    }
+  }
+
   /** Parses an uncompressed point {@code 04 || X || Y} (65 bytes, as hex). */
   public static ECPublicKey publicKeyFromRawHex(String hex) {
     byte[] raw;
