@@ -26,7 +26,7 @@ import {
 } from "./documents.js";
 import { CoseRejectedError, OtaError } from "./errors.js";
 import { isObject, parseStrictJson } from "./json.js";
-import { KeySetRejectedError, loadKeySet, signingKeysAt, unverifiedKeySet } from "./keyset.js";
+import { KeySetRejectedError, loadKeySet, requireFreshKeySet, signingKeysAt, unverifiedKeySet } from "./keyset.js";
 import {
   InstalledRelease,
   LifecycleEffect,
@@ -539,10 +539,14 @@ class Client implements OtaClient {
     try {
       loaded = await loadKeySet(this.options.appId, trusted, this.rootKeys, (path) => this.fetchKeySet(path), reference);
     } catch (e) {
-      // A store without a key set yet: the pinned signing keys still work (migration), never once one was trusted.
-      if (e instanceof KeySetRejectedError && e.reason === "MISSING" && trusted === null && this.pinnedVerifier !== null) {
-        return this.pinnedVerifier;
+      if (!(e instanceof KeySetRejectedError) || e.reason !== "MISSING") throw e;
+      // Nothing (newer) to read: keep the trusted key set while it is fresh. A store without any
+      // key set yet leaves the pinned signing keys in charge (migration), never once one was trusted.
+      if (trusted !== null) {
+        requireFreshKeySet(trusted, reference);
+        return new CoseVerifier(signingKeysAt(trusted, reference));
       }
+      if (this.pinnedVerifier !== null) return this.pinnedVerifier;
       throw e;
     }
     const stored = base64Encode(loaded.cose);
