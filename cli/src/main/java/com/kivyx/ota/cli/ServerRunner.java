@@ -64,6 +64,13 @@ final class ServerRunner {
     });
   }
 
+  /** {@link #startOnKubernetes(ArtifactStore, Trust, String, int, KubernetesClient, Optional, Optional)} with pinned signing keys. */
+  static ManifestServer startOnKubernetes(
+      ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, KubernetesClient client, Optional<String> namespace,
+      Optional<CodePushSettings> codePush) {
+    return startOnKubernetes(store, pinned(keys), host, port, client, namespace, codePush);
+  }
+
   /** Indexes from Channel resources' status; manifests (and, for a directory, blobs) from the store. */
   static ManifestServer startOnKubernetes(
       ArtifactStore store, Trust keys, String host, int port, KubernetesClient client, Optional<String> namespace,
