@@ -19,7 +19,8 @@ COPY cli/target/kivyx-ota.jar /opt/kivyx-ota/kivyx-ota.jar
 USER 10001:10001
 WORKDIR /tmp
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp"
-# 8080: manifest server (serve --port); 8081: operator health and metrics (operator --health-port).
-EXPOSE 8080 8081
+# 8080: manifest server (serve --port); 8081: operator health and metrics (operator --health-port);
+# 8090: dashboard (dashboard --port).
+EXPOSE 8080 8081 8090
 ENTRYPOINT ["java", "-jar", "/opt/kivyx-ota/kivyx-ota.jar"]
 CMD ["--help"]

@@ -68,3 +68,23 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "kivyx-ota.leaseName" -}}
 kivyx-ota-operator
 {{- end }}
+
+{{- define "kivyx-ota.dashboard.fullname" -}}
+{{- printf "%s-dashboard" (include "kivyx-ota.fullname" .) }}
+{{- end }}
+
+{{- define "kivyx-ota.dashboard.serviceAccountName" -}}
+{{- if .Values.dashboard.serviceAccount.create }}
+{{- default (include "kivyx-ota.dashboard.fullname" .) .Values.dashboard.serviceAccount.name }}
+{{- else }}
+{{- required "dashboard.serviceAccount.name is required when dashboard.serviceAccount.create is false" .Values.dashboard.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The dashboard's store and keys: its own, or the server's. */}}
+{{- define "kivyx-ota.dashboard.store" -}}
+{{- default .Values.server.store .Values.dashboard.store }}
+{{- end }}
+{{- define "kivyx-ota.dashboard.publicKeys" -}}
+{{- toJson (default .Values.server.publicKeys .Values.dashboard.publicKeys) }}
+{{- end }}

@@ -29,3 +29,14 @@ Secrets are readable by name only (operator.secretNames), with get only.
   resources: ["channels"]
   verbs: ["get", "list", "watch"]
 {{- end }}
+
+{{/* The dashboard's own identity only reads: Rollouts and Channels (informers) and their Events. Its buttons
+     PATCH with the user's token, never with these rights. */}}
+{{- define "kivyx-ota.dashboard.rules" -}}
+- apiGroups: ["ota.kivyx.com"]
+  resources: ["rollouts", "channels"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["get", "list"]
+{{- end }}

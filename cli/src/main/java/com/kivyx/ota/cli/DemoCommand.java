@@ -1,5 +1,9 @@
 package com.kivyx.ota.cli;
 
+import com.kivyx.ota.dashboard.DashboardServer;
+import com.kivyx.ota.dashboard.DashboardSettings;
+import com.kivyx.ota.dashboard.catalog.StoreCatalog;
+import com.kivyx.ota.dashboard.kube.RolloutSource;
 import com.kivyx.ota.delta.DeltaBudget;
 import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.ChannelRelease;
@@ -72,6 +76,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to serve on (default: ${DEFAULT-VALUE}).")
   String host = "127.0.0.1";
 
+  @Option(names = "--dashboard-port", paramLabel = "PORT", description = "Port of the dashboard (default: ${DEFAULT-VALUE}).")
+  int dashboardPort = DashboardCommand.DEFAULT_PORT;
+
   @ArgGroup(exclusive = false, heading = "%nOn Kubernetes:%n")
   KubernetesDemo.Options kubernetes;
 
@@ -89,6 +96,9 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (port < 0 || port > 65_535) {
       throw new Cli.UsageError("--port must be 0-65535, got " + port);
+    }
+    if (dashboardPort < 0 || dashboardPort > 65_535) {
+      throw new Cli.UsageError("--dashboard-port must be 0-65535, got " + dashboardPort);
     }
     ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr());
     if (kubernetes != null) {
@@ -123,8 +133,19 @@ final class DemoCommand implements Callable<Integer> {
         index = updater.apply(CHANNEL_ID, ChannelChange.refresh()); // an old demo directory: re-sign before it expires
       }
       ManifestServer server = ServerRunner.start(store, Map.of(KID, signer.publicKey()), host, port, Duration.ofSeconds(5));
-      printInstructions(spec.commandLine().getOut(), server.port(), signer, first, second);
-      ServerRunner.runUntilStopped(server, stop);
+      DashboardServer dashboard;
+      try {
+        dashboard = DashboardServer.start(new DashboardSettings(host, dashboardPort, "http://" + host + ":" + server.port()),
+            new StoreCatalog(store, Map.of(KID, signer.publicKey()), Clock.systemUTC()), RolloutSource.none(), Optional.empty());
+      } catch (RuntimeException e) {
+        server.close();
+        throw new Cli.UsageError(e.getMessage() + " (--dashboard-port)");
+      }
+      printInstructions(spec.commandLine().getOut(), server.port(), dashboard.port(), signer, first, second);
+      ServerRunner.runUntilStopped(() -> {
+        dashboard.close();
+        server.close();
+      }, stop);
       return 0;
     } finally {
       deleteTree(work);
@@ -134,7 +155,7 @@ final class DemoCommand implements Callable<Integer> {
   private int onKubernetes(ProgressPrinter progress) throws Exception {
     Path work = Files.createTempDirectory("kivyx-ota-demo-");
     try (var client = kubernetes.connect()) {
-      new KubernetesDemo(client, new KubernetesDemo.Settings(kubernetes.namespace, kubernetes.storeDir, host, port, kubernetes.bundlesPort, work),
+      new KubernetesDemo(client, new KubernetesDemo.Settings(kubernetes.namespace, kubernetes.storeDir, host, port, kubernetes.bundlesPort, work, dashboardPort),
           progress, spec.commandLine().getOut()).run(stop);
       return 0;
     } finally {
@@ -181,7 +202,8 @@ final class DemoCommand implements Callable<Integer> {
     return js.toString();
   }
 
-  private void printInstructions(PrintWriter out, int actualPort, LocalKeySigner signer, PublishedRelease first, PublishedRelease second) {
+  private void printInstructions(
+      PrintWriter out, int actualPort, int dashboardActualPort, LocalKeySigner signer, PublishedRelease first, PublishedRelease second) {
     String base = "http://" + host + ":" + actualPort;
     String channel = base + "/v1/apps/" + APP + "/" + PLATFORM.id() + "/channels/" + CHANNEL;
     String delta = second.manifest().deltas().isEmpty() ? second.manifest().launchAsset().url() : second.manifest().deltas().get(0).url();
@@ -222,7 +244,11 @@ final class DemoCommand implements Callable<Integer> {
     out.println("Publish more with: ./kivyx-ota publish --store " + dir.resolve("store") + " --key " + dir.resolve("keys").resolve(KID + ".key.pem")
         + " --kid " + KID + " --app " + APP + " --platform " + PLATFORM.id() + " --channel " + CHANNEL + " --runtime-version " + RUNTIME
         + " --version 1.0.3 --version-code 3 --bundle BUNDLE");
-    out.println("Ctrl-C stops the server.");
+    String dashboardUrl = "http://" + host + ":" + dashboardActualPort + "/";
+    out.println("Dashboard: " + dashboardUrl);
+    out.println("  why device-1 gets " + second.manifest().releaseId() + ": " + dashboardUrl + "apps/" + APP + "/" + PLATFORM.id() + "/" + CHANNEL
+        + "/explain?deviceId=device-1&runtimeVersion=" + RUNTIME);
+    out.println("Ctrl-C stops the server and the dashboard.");
     out.flush();
   }
 }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       RolloutCommand.class,
       VerifyCommand.class,
       ServeCommand.class,
+      DashboardCommand.class,
       OperatorCommand.class,
       KeysCommand.class,
       DeltaCommand.class,

@@ -10,6 +10,11 @@ import com.kivyx.ota.format.Platform;
 import com.kivyx.ota.operator.KivyxOperator;
 import com.kivyx.ota.operator.OperatorSettings;
 import com.kivyx.ota.rollout.Buckets;
+import com.kivyx.ota.dashboard.DashboardServer;
+import com.kivyx.ota.dashboard.DashboardSettings;
+import com.kivyx.ota.dashboard.catalog.StoreCatalog;
+import com.kivyx.ota.dashboard.kube.KubeRolloutSource;
+import com.kivyx.ota.dashboard.kube.RolloutActions;
 import com.kivyx.ota.server.ManifestServer;
 import com.kivyx.ota.signing.P256;
 import com.kivyx.ota.signing.PemKeys;
@@ -69,7 +74,7 @@ final class KubernetesDemo {
    * @param bundlesPort where the example files are served; when it is not the examples' port,
    *     the applied Releases name it instead
    */
-  record Settings(String namespace, Path storeDir, String host, int port, int bundlesPort, Path workDir) {}
+  record Settings(String namespace, Path storeDir, String host, int port, int bundlesPort, Path workDir, int dashboardPort) {}
 
   /** {@code demo --kubernetes} and what only it takes. */
   static final class Options {
@@ -150,8 +155,29 @@ final class KubernetesDemo {
           .flatMap(snapshot -> snapshot.channel(channel))
           .flatMap(c -> c.index().releases().stream()
               .filter(r -> r.releaseId().equals(candidate) && r.rollout().weight() == rollout.currentWeight() * 100).findFirst()));
+      // the dashboard on the same resources; its buttons act as the kubeconfig's user (local use, like kubectl)
+      KubeRolloutSource rollouts = new KubeRolloutSource(client, List.of(settings.namespace())).awaitSynced(60);
+      RolloutActions actions = new RolloutActions(client.getConfiguration(), RolloutActions.Mode.OWN_IDENTITY);
+      DashboardServer dashboard;
+      try {
+        dashboard = DashboardServer.start(new DashboardSettings(settings.host(), settings.dashboardPort(), "http://" + settings.host() + ":" + server.port()),
+            new StoreCatalog(store, Map.of(KID, publicKey), Clock.systemUTC()), rollouts, Optional.of(actions));
+      } catch (RuntimeException e) {
+        server.close();
+        actions.close();
+        rollouts.close();
+        throw new Cli.UsageError(e.getMessage() + " (--dashboard-port)");
+      }
       printInstructions("http://" + settings.host() + ":" + server.port(), served);
-      ServerRunner.runUntilStopped(server, stop);
+      String dashboardUrl = "http://" + settings.host() + ":" + dashboard.port() + "/";
+      out.println("Dashboard: " + dashboardUrl + "  (the Rollout: " + dashboardUrl + "namespaces/" + settings.namespace() + "/rollouts/app-1-0-1)");
+      out.flush();
+      ServerRunner.runUntilStopped(() -> {
+        dashboard.close();
+        actions.close();
+        rollouts.close();
+        server.close();
+      }, stop);
     }
   }
 
@@ -280,9 +306,9 @@ final class KubernetesDemo {
     out.println("  curl -s '" + channel + "/update?deviceId=" + device(candidate, false) + "&runtimeVersion=1.0.0&rnVersion=0.76.0'");
     out.println("  # move the Rollout on, or abort it:");
     out.println("  kubectl -n " + ns + " annotate rollout app-1-0-1 ota.kivyx.com/promote=3 --overwrite");
-    out.println("  kubectl -n " + ns + " patch rollout app-1-0-1 --type merge -p '{\"spec\":{\"abort\":true}}'");
+    out.println("  kubectl -n " + ns + " annotate rollout app-1-0-1 ota.kivyx.com/abort=true   # GitOps-safe; or spec.abort: true");
     out.println("  # edit examples/ and kubectl -n " + ns + " apply -f examples/: the operator here reconciles them");
-    out.println("Ctrl-C stops the operator and the server (the resources stay in the cluster).");
+    out.println("Ctrl-C stops the operator, the server and the dashboard (the resources stay in the cluster).");
     out.flush();
   }
 

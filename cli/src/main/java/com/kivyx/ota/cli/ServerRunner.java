@@ -104,15 +104,20 @@ final class ServerRunner {
 
   /** Blocks until {@code stop} opens; a JVM shutdown (Ctrl-C, SIGTERM) stops the server gracefully first. */
   static void runUntilStopped(ManifestServer server, CountDownLatch stop) throws InterruptedException {
+    runUntilStopped(server::close, stop);
+  }
+
+  /** The same for any server: {@code close} runs on stop or JVM shutdown. */
+  static void runUntilStopped(Runnable close, CountDownLatch stop) throws InterruptedException {
     Thread hook = new Thread(() -> {
-      server.close();
+      close.run();
       stop.countDown();
     }, "kivyx-ota-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       stop.await();
     } finally {
-      server.close();
+      close.run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {

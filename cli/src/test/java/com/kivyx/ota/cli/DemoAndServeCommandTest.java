@@ -66,7 +66,7 @@ class DemoAndServeCommandTest {
   @Test
   void demoPublishesServesAndCanRunAgain(@TempDir Path dir) throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
-    Running demo = start(new DemoCommand(stop), stop, "--dir", dir.toString(), "--port", "0");
+    Running demo = start(new DemoCommand(stop), stop, "--dir", dir.toString(), "--port", "0", "--dashboard-port", "0");
     int port = demo.port();
     String channel = "http://127.0.0.1:" + port + "/v1/apps/com.example.demo/android/channels/production";
     assertThat(getJson("http://127.0.0.1:" + port + "/readyz").get("channels").asInt()).isEqualTo(1);
@@ -76,11 +76,20 @@ class DemoAndServeCommandTest {
     String out = demo.out().toString();
     assertThat(out).contains("curl -s '" + channel + "/update?deviceId=device-1").contains("rawPubHex: '04").contains("'demo-v1'");
     assertThat(demo.err().toString()).contains("generated the signing key").contains("delta from demo-1");
+    // the dashboard it prints shows the demo's channel, and explains device-1 with the server's answer
+    java.util.regex.Matcher dashboard = java.util.regex.Pattern.compile("Dashboard: (http://127\\.0\\.0\\.1:[0-9]+/)").matcher(out);
+    assertThat(dashboard.find()).as(out).isTrue();
+    String overview = http.send(HttpRequest.newBuilder(URI.create(dashboard.group(1))).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(overview).contains("com.example.demo", "demo-2");
+    String explain = http.send(HttpRequest.newBuilder(URI.create(dashboard.group(1)
+        + "apps/com.example.demo/android/production/explain?deviceId=device-1&runtimeVersion=1.0.0&currentReleaseId=demo-1")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(explain).contains("data-kind=\"update\" data-release=\"demo-2\"", "curl -s '" + channel + "/update?deviceId=device-1");
     assertThat(demo.stop()).isZero();
 
     // again: same key, same releases, nothing republished
     CountDownLatch again = new CountDownLatch(1);
-    Running second = start(new DemoCommand(again), again, "--dir", dir.toString(), "--port", "0");
+    Running second = start(new DemoCommand(again), again, "--dir", dir.toString(), "--port", "0", "--dashboard-port", "0");
     second.port();
     assertThat(second.err().toString()).contains("reusing the signing key").contains("already published with the same content");
     String keyLine = "Pinned key: ";
@@ -100,6 +109,17 @@ class DemoAndServeCommandTest {
     assertThat(index.statusCode()).isEqualTo(200);
     assertThat(index.headers().firstValue("Content-Type")).hasValue("application/cose");
     assertThat(serve.stop()).isZero();
+
+    // and the dashboard on its own, as `kivyx-ota dashboard`
+    CountDownLatch dashboardStop = new CountDownLatch(1);
+    Running dashboardCommand = start(new DashboardCommand(dashboardStop), dashboardStop, "--store", dir.resolve("store").toString(),
+        "--pubkey", dir.resolve("keys/demo-v1.pub.pem").toString(), "--port", "0", "--device-server-url", "http://devices.example:8080");
+    int dashboardPort = dashboardCommand.port();
+    assertThat(dashboardCommand.err().toString()).contains("dashboard on http://127.0.0.1:" + dashboardPort + "/");
+    String channelPage = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + dashboardPort + "/apps/com.example.demo/android/production")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(channelPage).contains("Signed by key", "demo-v1", "demo-2");
+    assertThat(dashboardCommand.stop()).isZero();
   }
 
   @Test
@@ -114,7 +134,12 @@ class DemoAndServeCommandTest {
     assertThat(out.toString()).contains("--pubkey").contains("--port").contains("--dir");
     assertThat(cl.execute("serve", "--store", dir.toString(), "--pubkey", dir.resolve("missing.pub.pem").toString())).isEqualTo(2);
     assertThat(cl.execute("serve", "--store", dir.toString(), "--pubkey", "x", "--port", "70000")).isEqualTo(2);
+    assertThat(cl.execute("dashboard", "--help")).isZero();
+    assertThat(cl.execute("dashboard", "--store", dir.toString(), "--pubkey", "x", "--actions", "token")).isEqualTo(2);
+    assertThat(cl.execute("dashboard", "--store", dir.toString(), "--pubkey", "x", "--device-server-url", "ftp://x")).isEqualTo(2);
+    assertThat(cl.execute("demo", "--dashboard-port", "-1")).isEqualTo(2);
     assertThat(err.toString().lines().filter(l -> !l.isBlank())).allMatch(l -> l.startsWith("kivyx-ota: "));
-    assertThat(err.toString()).contains("cannot read public key file").contains("--port must be 0-65535");
+    assertThat(err.toString()).contains("cannot read public key file").contains("--port must be 0-65535")
+        .contains("--actions and --namespace need --kubernetes", "--device-server-url must be an http(s) URL", "--dashboard-port must be 0-65535");
   }
 }

@@ -53,7 +53,7 @@ class KubernetesDemoIT {
     Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), kube.kubeConfigYaml());
     CountDownLatch stop = new CountDownLatch(1);
     DemoAndServeCommandTest.Running demo = DemoAndServeCommandTest.start(new DemoCommand(stop), stop,
-        "--kubernetes", "--kubeconfig", kubeconfig.toString(), "--store-dir", dir.resolve("store").toString(), "--bundles-port", "0", "--port", "0");
+        "--kubernetes", "--kubeconfig", kubeconfig.toString(), "--store-dir", dir.resolve("store").toString(), "--bundles-port", "0", "--port", "0", "--dashboard-port", "0");
     String channel = awaitChannelUrl(demo);
 
     Release first = kube.client.resources(Release.class).inNamespace(NS).withName("app-1-0-0").get();
@@ -87,13 +87,19 @@ class KubernetesDemoIT {
     assertThat(getJson(reached.group(1)).get("releaseId").asText()).isEqualTo(second.getStatus().releaseId());
     assertThat(reached.find()).isTrue();
     assertThat(getJson(reached.group(1)).get("decision").asText()).isEqualTo("none");
+    // the dashboard it prints shows the Rollout from the cluster, with its buttons live
+    Matcher dashboard = Pattern.compile("Dashboard: (http://127\\.0\\.0\\.1:[0-9]+/)").matcher(demo.out().toString());
+    assertThat(dashboard.find()).as(demo.out().toString()).isTrue();
+    String rolloutPage = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(dashboard.group(1) + "namespaces/" + NS + "/rollouts/app-1-0-1")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(rolloutPage).contains("Rollout app-1-0-1", "weight <strong>10%</strong>", "id=\"promote\"").doesNotContain("Read-only dashboard");
     assertThat(demo.err().toString()).contains("CRDs installed", "generated a signing key into Secret ota-signing", "applied examples/channel.yaml", "examples/rollout.yaml");
     assertThat(demo.stop()).isZero();
 
     // a second run reuses the key and leaves the published releases as they are
     CountDownLatch again = new CountDownLatch(1);
     DemoAndServeCommandTest.Running rerun = DemoAndServeCommandTest.start(new DemoCommand(again), again,
-        "--kubernetes", "--kubeconfig", kubeconfig.toString(), "--store-dir", dir.resolve("store").toString(), "--bundles-port", "0", "--port", "0");
+        "--kubernetes", "--kubeconfig", kubeconfig.toString(), "--store-dir", dir.resolve("store").toString(), "--bundles-port", "0", "--port", "0", "--dashboard-port", "0");
     awaitChannelUrl(rerun);
     assertThat(rerun.err().toString()).contains("reusing the signing key in Secret ota-signing");
     assertThat(kube.client.resources(Release.class).inNamespace(NS).withName("app-1-0-1").get().getStatus().manifestUrl())

@@ -32,4 +32,15 @@ public final class Rollout extends CustomResource<RolloutSpec, RolloutStatus> im
   public static final String PROMOTE_ANNOTATION = "ota.kivyx.com/promote";
   /** Set to the halted run's number ({@code status.analysis.run}) to resume with a fresh count. */
   public static final String RESUME_ANNOTATION = "ota.kivyx.com/resume";
+  /**
+   * {@code "true"} aborts like {@code spec.abort}, but lives in metadata a GitOps sync of the spec
+   * does not overwrite: the dashboard's Abort button sets it.
+   */
+  public static final String ABORT_ANNOTATION = "ota.kivyx.com/abort";
+
+  /** Aborted by {@code spec.abort: true} or by the {@link #ABORT_ANNOTATION} annotation. */
+  public boolean abortRequested() {
+    var annotations = getMetadata() == null ? null : getMetadata().getAnnotations();
+    return (getSpec() != null && Boolean.TRUE.equals(getSpec().abort())) || (annotations != null && "true".equals(annotations.get(ABORT_ANNOTATION)));
+  }
 }

@@ -160,7 +160,7 @@ public final class ChannelReconciler implements Reconciler<Channel> {
       ChannelBackend backend, List<String> problems) {
     RolloutStatus status = rollout.getStatus();
     if (status == null || status.currentWeight() == null || status.currentWeight() == 0
-        || RolloutStatus.ABORTED.equals(status.phase()) || Boolean.TRUE.equals(rollout.getSpec().abort())) {
+        || RolloutStatus.ABORTED.equals(status.phase()) || rollout.abortRequested()) {
       return java.util.Optional.empty();
     }
     if (release == null || release.getStatus() == null || !release.getStatus().isPublished()) {

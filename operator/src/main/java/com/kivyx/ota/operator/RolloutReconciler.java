@@ -93,7 +93,7 @@ public final class RolloutReconciler implements Reconciler<Rollout> {
     Instant now = clock.instant();
     RolloutSpec spec = rollout.getSpec();
     AnalysisSettings settings = AnalysisSettings.of(spec.analysis());
-    boolean aborted = Boolean.TRUE.equals(spec.abort());
+    boolean aborted = rollout.abortRequested();
     // Halted stays halted until resumed with the halted run's number, which starts a fresh run.
     boolean halted = old != null && RolloutStatus.HALTED.equals(old.phase()) && !aborted;
     Optional<RolloutAnalysis.Run> run = RolloutAnalysis.Run.of(old == null ? null : old.analysis());
@@ -132,7 +132,9 @@ public final class RolloutReconciler implements Reconciler<Rollout> {
               + "; resume with: kubectl annotate rollout " + rollout.getMetadata().getName() + " " + Rollout.RESUME_ANNOTATION + "=" + number + " --overwrite",
           Optional.empty());
     } else {
-      next = RolloutSteps.next(spec, base, published, promoted, now, look.<RolloutSteps.Gates>map(l -> l).orElse(RolloutSteps.Gates.NONE));
+      // the abort annotation counts as spec.abort (GitOps-safe abort: metadata, not the spec Git owns)
+      RolloutSpec effective = aborted ? new RolloutSpec(spec.channel(), spec.release(), spec.mandatory(), spec.targeting(), spec.steps(), true, spec.analysis()) : spec;
+      next = RolloutSteps.next(effective, base, published, promoted, now, look.<RolloutSteps.Gates>map(l -> l).orElse(RolloutSteps.Gates.NONE));
       if (look.isPresent() && !RolloutStatus.COMPLETED.equals(next.phase())) {
         Duration interval = settings.interval();
         next = new RolloutSteps.Outcome(next.phase(), next.step(), next.weight(), next.pauseStartedAt(), next.message(),

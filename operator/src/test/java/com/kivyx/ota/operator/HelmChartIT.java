@@ -144,6 +144,16 @@ class HelmChartIT {
     assertThat(server.getSpec().getReplicas()).as("the HPA owns replicas").isNull();
     assertThat(deployment(full, "kivyx-ota-operator").getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
         .contains("--watch-namespaces=ota-apps,ota-apps-2", "--no-deltas", "--prometheus-url=http://prometheus-operated.monitoring:9090");
+    Deployment dashboard = deployment(full, "kivyx-ota-dashboard");
+    assertHardened(dashboard);
+    Container d = dashboard.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(d.getArgs()).startsWith("dashboard").contains("--store=s3://ota-bucket/ota", "--s3-endpoint=https://s3.example.com", "--s3-path-style",
+        "--pubkey=prod-v2=/etc/kivyx-ota/public-keys/key-1.pub.pem", "--kubernetes", "--namespace=ota-apps,ota-apps-2", "--actions=token",
+        "--device-server-url=https://ota.example.com");
+    assertThat(d.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+    assertThat(dashboard.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("kivyx-ota-dashboard");
+    assertThat(Helm.objects(helm.template("kivyx-ota", RELEASE_NS)).stream().map(o -> o.getMetadata().getName()))
+        .as("off by default").noneMatch(n -> n.contains("dashboard"));
   }
 
   @Test
@@ -156,6 +166,8 @@ class HelmChartIT {
     assertFails("a server without a store", "server.store is required", "--set", "server.enabled=true");
     assertFails("a server without keys", "server.publicKeys needs at least one", "--set", "server.enabled=true", "--set", "server.store=s3://b/p");
     assertFails("two operators without a Lease", "needs operator.leaderElection.enabled", "--set", "operator.leaderElection.enabled=false");
+    assertFails("a dashboard without a store", "dashboard.store (or server.store) is required", "--set", "dashboard.enabled=true");
+    assertFails("a dashboard that writes as itself", "dashboard.actions", "--set", "dashboard.actions=kubeconfig");
     assertFails("a Prometheus URL that is not http(s)", "operator.prometheusUrl", "--set", "operator.prometheusUrl=prometheus:9090");
   }
 
@@ -202,6 +214,12 @@ class HelmChartIT {
           for (String group : rule.getApiGroups()) {
             for (String resource : rule.getResources()) {
               String gr = group + "/" + resource;
+              if (name.contains("-dashboard")) {
+                // it only reads; its buttons PATCH with the user's own token
+                assertThat(gr).as(where).isIn("ota.kivyx.com/rollouts", "ota.kivyx.com/channels", "/events");
+                assertThat(Set.of("get", "list", "watch")).as(where).containsAll(rule.getVerbs());
+                continue;
+              }
               if (name.contains("-server")) {
                 assertThat(gr).as(where).isEqualTo("ota.kivyx.com/channels");
                 assertThat(rule.getVerbs()).as(where).containsExactlyInAnyOrder("get", "list", "watch");
@@ -439,6 +457,15 @@ class HelmChartIT {
     assertThat(allowed(op, "delete", "coordination.k8s.io", "leases", releaseNs, OperatorSettings.LeaderElection.LEASE_NAME)).isFalse();
     assertThat(allowed(op, "get", "coordination.k8s.io", "leases", appNs, OperatorSettings.LeaderElection.LEASE_NAME)).isFalse();
     assertThat(allowed(op, "escalate", "rbac.authorization.k8s.io", "roles", appNs, null)).isFalse();
+    String dashboard = sa(rendered, releaseNs, "dashboard");
+    if (dashboard != null) {
+      assertThat(allowed(dashboard, "watch", "ota.kivyx.com", "rollouts", appNs, null)).isTrue();
+      assertThat(allowed(dashboard, "list", "", "events", appNs, null)).isTrue();
+      assertThat(allowed(dashboard, "patch", "ota.kivyx.com", "rollouts", appNs, null)).isFalse();
+      assertThat(allowed(dashboard, "update", "ota.kivyx.com", "rollouts/status", appNs, null)).isFalse();
+      assertThat(allowed(dashboard, "get", "", "secrets", appNs, "ota-signing")).isFalse();
+      assertThat(allowed(dashboard, "create", "", "events", appNs, null)).isFalse();
+    }
     String server = sa(rendered, releaseNs, "server");
     if (server != null) {
       assertThat(allowed(server, "list", "ota.kivyx.com", "channels", appNs, null)).isTrue();

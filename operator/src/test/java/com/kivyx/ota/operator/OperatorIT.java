@@ -196,6 +196,32 @@ class OperatorIT {
   }
 
   @Test
+  void theAbortAnnotationAbortsWithoutTouchingTheSpec() throws Exception {
+    // The dashboard's Abort: metadata a GitOps sync of the spec leaves alone.
+    String ns = namespace();
+    setUpChannel(ns);
+    startOperator(Optional.empty());
+    kube.client.resource(release(ns, "app-v1", "production", 1, upload(ns, "v1.js", 40_000, 11))).create();
+    kube.client.resource(rollout(ns, "ro-v1", "app-v1", List.of(new RolloutSpec.Step(30, null), new RolloutSpec.Step(null, new RolloutSpec.Pause(null))))).create();
+    awaitRollout(ns, "ro-v1", RolloutStatus.PAUSED);
+    Eventually.await("the index offers app-v1 at 30%", TIMEOUT, () -> index(ns) != null && index(ns).releases().stream()
+        .anyMatch(r -> r.releaseId().equals("app-v1") && r.rollout().weight() == 3_000));
+    long before = index(ns).version();
+    kube.client.resources(Rollout.class).inNamespace(ns).withName("ro-v1").edit(r -> {
+      Map<String, String> annotations = new java.util.HashMap<>(r.getMetadata().getAnnotations() == null ? Map.of() : r.getMetadata().getAnnotations());
+      annotations.put(Rollout.ABORT_ANNOTATION, "true");
+      r.getMetadata().setAnnotations(annotations);
+      return r;
+    });
+    awaitRollout(ns, "ro-v1", RolloutStatus.ABORTED);
+    assertThat(kube.client.resources(Rollout.class).inNamespace(ns).withName("ro-v1").get().getSpec().abort()).isFalse();
+    Eventually.await("abort takes app-v1 out of a newer index", TIMEOUT, () -> {
+      ChannelIndex idx = index(ns);
+      return idx.version() > before && idx.releases().stream().noneMatch(r -> r.releaseId().equals("app-v1"));
+    });
+  }
+
+  @Test
   void aChannelWithAnExpoKeyPublishesSignedExpoManifestsBeforeTheReleaseIsPublished() throws Exception {
     String ns = namespace();
     ExpoKeys.Generated expoKey = ExpoKeys.generate("optest", Duration.ofDays(30), java.time.Instant.now());

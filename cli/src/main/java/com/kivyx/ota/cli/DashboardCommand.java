@@ -1,0 +1,120 @@
+package com.kivyx.ota.cli;
+
+import com.kivyx.ota.dashboard.DashboardServer;
+import com.kivyx.ota.dashboard.DashboardSettings;
+import com.kivyx.ota.dashboard.catalog.StoreCatalog;
+import com.kivyx.ota.dashboard.kube.KubeRolloutSource;
+import com.kivyx.ota.dashboard.kube.RolloutActions;
+import com.kivyx.ota.dashboard.kube.RolloutSource;
+import com.kivyx.ota.store.ArtifactStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code kivyx-ota dashboard}: the release engineers' web pages, in their own process. */
+@Command(
+    name = "dashboard",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Serve the dashboard: every channel's signed index (verified with --pubkey), releases and their deltas, a",
+      "Verify button, and 'why not this device?' on the real decision function. With --kubernetes it also shows",
+      "Rollouts; with --actions, Promote / Abort / Resume are Kubernetes PATCHes under the user's own identity.",
+      "Never expose it to devices: it is a separate process from 'serve'."
+    })
+final class DashboardCommand implements Callable<Integer> {
+  static final int DEFAULT_PORT = 8090;
+
+  enum Actions { off, token, kubeconfig }
+
+  @Spec CommandSpec spec;
+  @Mixin StoreOptions store;
+
+  @Option(names = "--pubkey", required = true, paramLabel = "[KID=]FILE", description = "Pinned public key: .pub.pem or the JSON of 'keys show' (repeatable).")
+  List<String> pubkeys;
+
+  @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+  int port = DEFAULT_PORT;
+
+  @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 in a pod).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--device-server-url", paramLabel = "URL",
+      description = "The device server's base URL, for the curl lines the explainer prints (default: ${DEFAULT-VALUE}).")
+  URI deviceServerUrl = URI.create("http://127.0.0.1:8080");
+
+  @Option(names = "--kubernetes", description = "Also read Rollouts and Channels from Kubernetes (in-cluster config or KUBECONFIG).")
+  boolean kubernetes;
+
+  @Option(names = "--namespace", paramLabel = "NS", split = ",",
+      description = "With --kubernetes: only these namespaces (repeatable or comma-separated; default: all, which needs a ClusterRole).")
+  List<String> namespaces = new java.util.ArrayList<>();
+
+  @Option(names = "--actions", paramLabel = "MODE",
+      description = {"With --kubernetes, the Rollout buttons: off (read-only, default); token (PATCH with the bearer token a sign-in proxy passes",
+          "in Authorization); kubeconfig (PATCH as the kubeconfig's user: local use only, like kubectl)."})
+  Actions actions = Actions.off;
+
+  private final CountDownLatch stop;
+
+  DashboardCommand() {
+    this(new CountDownLatch(1));
+  }
+
+  DashboardCommand(CountDownLatch stop) {
+    this.stop = stop;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65_535) {
+      throw new Cli.UsageError("--port must be 0-65535, got " + port);
+    }
+    if (!"http".equals(deviceServerUrl.getScheme()) && !"https".equals(deviceServerUrl.getScheme())) {
+      throw new Cli.UsageError("--device-server-url must be an http(s) URL, got " + deviceServerUrl);
+    }
+    if (!kubernetes && (actions != Actions.off || !namespaces.isEmpty())) {
+      throw new Cli.UsageError("--actions and --namespace need --kubernetes");
+    }
+    var keys = PublicKeyFiles.read(pubkeys);
+    PrintWriter err = spec.commandLine().getErr();
+    try (ArtifactStore target = store.open()) {
+      KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
+      KubeRolloutSource rollouts = kubernetes ? new KubeRolloutSource(client, namespaces).awaitSynced(60) : null;
+      RolloutActions writes = switch (actions) {
+        case off -> null;
+        case token -> new RolloutActions(client.getConfiguration(), RolloutActions.Mode.TOKEN);
+        case kubeconfig -> new RolloutActions(client.getConfiguration(), RolloutActions.Mode.OWN_IDENTITY);
+      };
+      DashboardServer server = DashboardServer.start(new DashboardSettings(host, port, deviceServerUrl.toString()),
+          new StoreCatalog(target, keys, Clock.systemUTC()), rollouts == null ? RolloutSource.none() : rollouts, Optional.ofNullable(writes));
+      err.println("  dashboard on http://" + host + ":" + server.port() + "/ reading " + target.describe()
+          + (kubernetes ? " and Kubernetes Rollouts (actions: " + actions + ")" : "") + " (Ctrl-C stops)");
+      err.flush();
+      try {
+        ServerRunner.runUntilStopped(server::close, stop);
+      } finally {
+        if (writes != null) {
+          writes.close();
+        }
+        if (rollouts != null) {
+          rollouts.close();
+        }
+        if (client != null) {
+          client.close();
+        }
+      }
+    }
+    return 0;
+  }
+}

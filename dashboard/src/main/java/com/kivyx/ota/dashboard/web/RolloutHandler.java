@@ -1,0 +1,58 @@
+package com.kivyx.ota.dashboard.web;
+
+import com.kivyx.ota.dashboard.kube.ActionResult;
+import com.kivyx.ota.dashboard.kube.Identity;
+import com.kivyx.ota.dashboard.kube.RolloutAction;
+import com.kivyx.ota.dashboard.kube.RolloutActions;
+import com.kivyx.ota.dashboard.kube.RolloutSource;
+import com.kivyx.ota.dashboard.kube.RolloutView;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * {@code GET /namespaces/N/rollouts/R} and the buttons' {@code POST …/promote|abort|resume}. The
+ * POST answers with the page and the result (htmx swaps the result and buttons in; without
+ * JavaScript the whole page comes back); a refusal keeps its status (403, 401, 409).
+ */
+public final class RolloutHandler {
+  private final RolloutSource rollouts;
+  private final Optional<RolloutActions> actions;
+  private final Pages pages;
+
+  public RolloutHandler(RolloutSource rollouts, Optional<RolloutActions> actions, Pages pages) {
+    this.rollouts = rollouts;
+    this.actions = actions;
+    this.pages = pages;
+  }
+
+  public void show(RoutingContext ctx) {
+    render(ctx, 200, Optional.empty());
+  }
+
+  public void act(RoutingContext ctx) {
+    Optional<RolloutAction> action = RolloutAction.ofPath(ctx.pathParam("action"));
+    if (action.isEmpty()) {
+      pages.error(ctx, 404, "No such action", "A Rollout has the actions promote, abort and resume.");
+      return;
+    }
+    if (actions.isEmpty()) {
+      pages.error(ctx, 403, "Read-only dashboard", "This dashboard was started without Kubernetes writes. Nothing was changed.");
+      return;
+    }
+    ActionResult result = actions.get().apply(action.get(), ctx.pathParam("namespace"), ctx.pathParam("name"),
+        Identity.fromAuthorization(ctx.request().getHeader("Authorization")));
+    render(ctx, result.status(), Optional.of(result));
+  }
+
+  private void render(RoutingContext ctx, int status, Optional<ActionResult> result) {
+    String namespace = ctx.pathParam("namespace");
+    String name = ctx.pathParam("name");
+    Optional<RolloutView> view = rollouts.rollout(namespace, name);
+    if (view.isEmpty()) {
+      pages.error(ctx, 404, "No such Rollout",
+          rollouts.enabled() ? "No Rollout " + namespace + "/" + name + " is visible to the dashboard." : "This dashboard reads a store, not Kubernetes: it has no Rollouts.");
+      return;
+    }
+    pages.send(ctx, status, "rollout.jte", new RolloutPage(view.get(), rollouts.events(namespace, name), actions.isPresent(), result));
+  }
+}
