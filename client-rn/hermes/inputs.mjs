@@ -67,6 +67,7 @@ export function loadInputs({ pairs = PAIRS, withVectors = true } = {}) {
     documents: json(join(VECTORS_DIR, "documents.json")),
     decisions: json(join(VECTORS_DIR, "decisions.json")),
     transparency: json(join(VECTORS_DIR, "transparency.json")),
+    keysets: json(join(VECTORS_DIR, "keysets.json")),
     lifecycle: existsSync(join(VECTORS_DIR, "lifecycle.json")) ? json(join(VECTORS_DIR, "lifecycle.json")) : null,
     wycheproof: json(join(shared("vectors"), "wycheproof", "ecdsa_secp256r1_sha256_p1363_test.json")),
     coseWg: Object.fromEntries(

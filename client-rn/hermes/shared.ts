@@ -34,6 +34,12 @@ export interface SuiteInput {
     releaseKey: { rawPubHex: string };
     cases: { name: string; manifestCoseHex: string; entry: string; expect: string }[];
   };
+  /** testdata/vectors/keysets.json */
+  readonly keysets?: {
+    appId: string;
+    pinnedRoots: Record<string, string>;
+    cases: { name: string; trustedCoseHex: string | null; coseHex: string; now: string; valid: boolean; version?: number; signingKeys?: string[]; reason?: string }[];
+  };
   /** bench only: repetitions per step */
   readonly runs?: number;
 }

@@ -11,7 +11,8 @@ import { createOtaClient, type OtaClientOptions } from "../src/client.js";
 import { bucket, decide } from "../src/decision.js";
 import { applyKvxd1 } from "../src/delta.js";
 import { type LifecycleEvent, type LifecycleOptions, type LifecycleState, fromV1, step, type StateV1 } from "../src/lifecycle.js";
-import { readChannelIndex, readReleaseManifest } from "../src/documents.js";
+import { parseTimestamp, readChannelIndex, readReleaseManifest } from "../src/documents.js";
+import { KeySetRejectedError, nextKeySet, requireFreshKeySet, signingKeysAt, unverifiedKeySet } from "../src/keyset.js";
 import { Clock, FakeStore, TestSigner, canonicalJson, memoryPorts } from "../test/support.js";
 import { type HermesGlobals, type SuiteInput, outcome, report } from "./shared.js";
 
@@ -199,11 +200,34 @@ async function clientFlow(): Promise<void> {
   expect(ports.bundle.active === "/data/ota/releases/r2/index.bundle", `client flow ends on ${ports.bundle.active}`);
 }
 
+/** Key set steps (keysets.json): trust, freshness and signing-key windows, as the Java verifier judged them. */
+function keysets(): void {
+  const v = input.keysets;
+  if (v === undefined) throw new Error("no keysets.json input");
+  const roots = Object.fromEntries(Object.entries(v.pinnedRoots).map(([kid, hex]) => [kid, fromHex(hex)]));
+  for (const c of v.cases) {
+    let got: string;
+    try {
+      const trusted = c.trustedCoseHex === null ? null : unverifiedKeySet(fromHex(c.trustedCoseHex));
+      const now = parseTimestamp(c.now);
+      const next = nextKeySet(v.appId, trusted, roots, fromHex(c.coseHex));
+      requireFreshKeySet(next, now);
+      got = `v${next.version} ${Object.keys(signingKeysAt(next, now)).join(",")}`;
+    } catch (e) {
+      got = e instanceof KeySetRejectedError ? e.reason : `${e instanceof Error ? e.name : "?"}: ${String(e)}`;
+    }
+    results[`keysets/${c.name}`] = got;
+    const expected = c.valid ? `v${c.version} ${(c.signingKeys ?? []).join(",")}` : c.reason;
+    expect(got === expected, `keysets.json ${c.name}: expected ${expected}, got ${got}`);
+  }
+}
+
 async function main(): Promise<void> {
   const sections: [string, () => void | Promise<void>][] = [
     ["documents", documents],
     ["decisions", decisions],
     ["transparency", transparency],
+    ["keysets", keysets],
     ["wycheproof", wycheproof],
     ["cose-wg", coseWg],
     ["lifecycle", lifecycle],

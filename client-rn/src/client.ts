@@ -27,6 +27,7 @@ import {
 } from "./documents.js";
 import { CoseRejectedError, OtaError } from "./errors.js";
 import { isObject, parseStrictJson } from "./json.js";
+import { KeySetRejectedError, loadKeySet, requireFreshKeySet, signingKeysAt, unverifiedKeySet } from "./keyset.js";
 import {
   InstalledRelease,
   LifecycleEffect,
@@ -62,8 +63,17 @@ export interface OtaClientOptions {
   readonly cdnBase?: string;
   /** Dynamic mode: ask `{serverUrl}v1/apps/…/update`; blobs come from cdnBase, else from here. */
   readonly serverUrl?: string;
-  /** Pinned keys: kid -> raw uncompressed point hex, or SPKI PEM. */
-  readonly publicKeys: Readonly<Record<string, PublicKeySpec>>;
+  /**
+   * Pinned signing keys: kid -> raw uncompressed point hex, or SPKI PEM. With `rootKeys` they
+   * are used only until the first key set is trusted (a store that has none yet).
+   */
+  readonly publicKeys?: Readonly<Record<string, PublicKeySpec>>;
+  /**
+   * Pinned root keys: the app's signed key set (`apps/<appId>/keys.cose`) is fetched and
+   * verified from these on every check, and indexes and manifests are accepted only when
+   * signed by one of its keys inside its window (key rotation without a new binary).
+   */
+  readonly rootKeys?: Readonly<Record<string, PublicKeySpec>>;
   readonly rnVersion?: string;
   readonly arch?: string;
   readonly attributes?: Readonly<Record<string, string>>;
@@ -125,6 +135,8 @@ export interface OtaState {
   readonly phase: LifecycleState["kind"];
   /** The app binary the state was written under, as native reported it. */
   readonly binaryVersion: string | null;
+  /** The version of the trusted key set (null: none yet, or no root keys pinned). */
+  readonly keySetVersion: number | null;
 }
 
 const STATE_KEY = "kivyx-ota/state";
@@ -160,7 +172,11 @@ export function createOtaClient(options: OtaClientOptions): OtaClient {
 
 class Client implements OtaClient {
   private readonly ports: Ports;
-  private readonly verifier: CoseVerifier;
+  /** Pinned signing keys; null when only root keys are pinned. */
+  private readonly pinnedVerifier: CoseVerifier | null;
+  private readonly rootKeys: Readonly<Record<string, Uint8Array>> | null;
+  /** What verifies indexes and manifests during the current check (set at its start). */
+  private verifier: CoseVerifier;
   private readonly telemetry: Telemetry;
   private readonly now: () => number;
   private cached: PersistedState = readState(null);
@@ -182,7 +198,14 @@ class Client implements OtaClient {
     if (options.cdnBase === undefined && options.serverUrl === undefined) {
       throw new Error("give cdnBase (static mode) or serverUrl (dynamic mode)");
     }
-    this.verifier = new CoseVerifier(options.publicKeys);
+    const pinned = options.publicKeys ?? {};
+    const roots = options.rootKeys ?? {};
+    if (Object.keys(pinned).length === 0 && Object.keys(roots).length === 0) {
+      throw new Error("pin publicKeys (signing keys) or rootKeys (key set roots), or both");
+    }
+    this.pinnedVerifier = Object.keys(pinned).length === 0 ? null : new CoseVerifier(pinned);
+    this.rootKeys = Object.keys(roots).length === 0 ? null : Object.fromEntries(Object.entries(roots).map(([k, v]) => [k, parsePublicKey(v)]));
+    this.verifier = this.pinnedVerifier ?? new CoseVerifier(this.rootKeys ?? {});
     if ((options.transparency ?? "off") !== "off" && (options.transparencyLogs ?? []).length === 0) {
       throw new Error(`transparency "${options.transparency ?? ""}" needs transparencyLogs: the pinned {origin, key} of each accepted log`);
     }
@@ -409,6 +432,7 @@ class Client implements OtaClient {
 
   private async doCheckAndApply(): Promise<CheckResult> {
     const s = await this.load();
+    this.verifier = await this.documentVerifier(s);
     const device = this.device(s);
     if (this.options.serverUrl !== undefined) {
       const answer = await this.pollServer(s, device);
@@ -515,6 +539,44 @@ class Client implements OtaClient {
     const decision: Decision =
       releaseId === undefined ? { decision: kind, mandatory } : { decision: kind, releaseId, mandatory };
     return { index, decision, manifest };
+  }
+
+  /**
+   * The keys indexes and manifests must be signed with now: the pinned signing keys, or with
+   * root keys the signing keys of the freshest key set trusted from them (saved as it is accepted).
+   */
+  private async documentVerifier(s: PersistedState): Promise<CoseVerifier> {
+    if (this.rootKeys === null) return this.pinnedVerifier as CoseVerifier;
+    const trusted = s.keySet === undefined || s.keySet === null ? null : unverifiedKeySet(base64Decode(s.keySet));
+    const reference = Math.max(this.now(), s.newestSignedTime);
+    let loaded;
+    try {
+      loaded = await loadKeySet(this.options.appId, trusted, this.rootKeys, (path) => this.fetchKeySet(path), reference);
+    } catch (e) {
+      if (!(e instanceof KeySetRejectedError) || e.reason !== "MISSING") throw e;
+      // Nothing (newer) to read: keep the trusted key set while it is fresh. A store without any
+      // key set yet leaves the pinned signing keys in charge (migration), never once one was trusted.
+      if (trusted !== null) {
+        requireFreshKeySet(trusted, reference);
+        return new CoseVerifier(signingKeysAt(trusted, reference));
+      }
+      if (this.pinnedVerifier !== null) return this.pinnedVerifier;
+      throw e;
+    }
+    const stored = base64Encode(loaded.cose);
+    if (stored !== s.keySet) {
+      s.keySet = stored;
+      await this.save(s);
+    }
+    return new CoseVerifier(signingKeysAt(loaded.keySet, reference));
+  }
+
+  private async fetchKeySet(path: string): Promise<Uint8Array | null> {
+    const url = this.blobBase() + path;
+    const resp = await this.ports.http.get(url, { maxBytes: DEFAULT_MAX_DOCUMENT_BYTES });
+    if (resp.status === 404) return null;
+    if (resp.status !== 200) throw new OtaError("HTTP_STATUS", `GET ${url} answered HTTP ${resp.status}`);
+    return resp.body;
   }
 
   /** Verifies an index and applies the replay and freeze rules; updates (unsaved) state. */
@@ -633,9 +695,10 @@ class Client implements OtaClient {
         if (logEntry.length !== ref.size || sha256Hex(logEntry) !== ref.sha256) {
           error = `the log entry of ${entry.releaseId} does not match the SHA-256 and size the index signs`;
         } else {
-          const signer = this.options.publicKeys[kid];
-          if (signer === undefined) throw new OtaError("TRANSPARENCY", `no pinned key ${kid}`);
-          const logged = verifyManifestLogEntry(logEntry, coseManifest, parsePublicKey(signer), this.options.transparencyLogs ?? []);
+          // the key the manifest was just verified with: pinned, or from the trusted key set
+          const signer = this.verifier.publicKey(kid);
+          if (signer === undefined) throw new OtaError("TRANSPARENCY", `no trusted key ${kid}`);
+          const logged = verifyManifestLogEntry(logEntry, coseManifest, signer, this.options.transparencyLogs ?? []);
           if (logged.logIndex !== ref.logIndex || logged.origin !== ref.origin) {
             error = `the index places the log entry of ${entry.releaseId} at ${ref.origin} #${ref.logIndex}, the entry says ${logged.origin} #${logged.logIndex}`;
           }
@@ -817,6 +880,7 @@ function snapshot(s: PersistedState): OtaState {
     newestSignedTime: s.newestSignedTime > 0 ? new Date(s.newestSignedTime).toISOString() : null,
     phase: l.kind,
     binaryVersion: s.binaryVersion,
+    keySetVersion: s.keySet === undefined || s.keySet === null ? null : unverifiedKeySet(base64Decode(s.keySet)).version,
   };
 }
 

@@ -114,6 +114,11 @@ export class CoseVerifier {
     if (this.keys.size === 0) throw new Error("a verifier needs at least one pinned public key");
   }
 
+  /** The key trusted under this kid (the one a document verified with it was signed by). */
+  publicKey(kid: string): P256PublicKey | undefined {
+    return this.keys.get(kid);
+  }
+
   verify(document: Uint8Array, expectedContentType: string, lowS: LowS = "required"): VerifiedDocument {
     if (document.length > this.maxBytes) {
       throw new CoseRejectedError("TOO_LARGE", `${document.length} bytes, limit ${this.maxBytes}`);

@@ -282,6 +282,8 @@ export interface StateV2 {
   lastIndexVersion: number;
   newestSignedTime: number;
   cache: { url: string; etag: string; body: string } | null;
+  /** The trusted key set's COSE bytes (base64), verified when stored; null before the first (or without root keys). */
+  keySet?: string | null;
 }
 
 export function initialState(): StateV2 {

@@ -33,8 +33,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "keys",
     mixinStandardHelpOptions = true,
-    description = "Create P-256 signing keys and show the public key clients pin.",
-    subcommands = {KeysCommand.Generate.class, KeysCommand.Show.class})
+    description = "Create P-256 signing keys and show the public key clients pin; sign, rotate and revoke the app's key set.",
+    subcommands = {
+      KeysCommand.Generate.class,
+      KeysCommand.Show.class,
+      KeySetCommands.Root.class,
+      KeySetCommands.Rotate.class,
+      KeySetCommands.Revoke.class,
+      KeySetCommands.Resign.class
+    })
 final class KeysCommand {
   private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 

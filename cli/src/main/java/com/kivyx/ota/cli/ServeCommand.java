@@ -33,8 +33,14 @@ final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions store;
 
-  @Option(names = "--pubkey", required = true, paramLabel = "[KID=]FILE", description = "Pinned public key: .pub.pem or the JSON of 'keys show' (repeatable).")
-  List<String> pubkeys;
+  @Option(names = "--pubkey", paramLabel = "[KID=]FILE", description = "Pinned public key: .pub.pem or the JSON of 'keys show' (repeatable).")
+  List<String> pubkeys = new java.util.ArrayList<>();
+
+  @Option(
+      names = "--trust-root",
+      paramLabel = "[KID=]FILE",
+      description = "Pinned root key instead of --pubkey: indexes must be signed by a key of the app's key set (apps/<app>/keys.cose) valid now (repeatable).")
+  List<String> trustRoots = new java.util.ArrayList<>();
 
   @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
   int port = ServerConfig.DEFAULT_PORT;
@@ -105,7 +111,10 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65_535) {
       throw new Cli.UsageError("--port must be 0-65535, got " + port);
     }
-    var keys = PublicKeyFiles.read(pubkeys);
+    if (pubkeys.isEmpty() == trustRoots.isEmpty()) {
+      throw new Cli.UsageError("give --pubkey (signing keys) or --trust-root (key set roots), not both or neither");
+    }
+    var keys = PublicKeyFiles.read(pubkeys.isEmpty() ? trustRoots : pubkeys);
     Optional<CodePushSettings> codePush = codePushSettings();
     ArtifactStore target = store.open();
     if (codePush.isPresent() && codePush.get().downloadBase().isEmpty() && !(target instanceof com.kivyx.ota.store.DirectoryStore)) {
@@ -113,12 +122,13 @@ final class ServeCommand implements Callable<Integer> {
       throw new Cli.UsageError("--codepush-download-base is required with an S3 store: this server serves only a directory store's blobs");
     }
     PrintWriter err = spec.commandLine().getErr();
-    err.println("  loading channels from " + (kubernetes ? "Kubernetes Channels, manifests from " : "") + target.describe() + " (keys: " + String.join(", ", keys.keySet()) + ")");
+    err.println("  loading channels from " + (kubernetes ? "Kubernetes Channels, manifests from " : "") + target.describe() + " (" + (pubkeys.isEmpty() ? "key set roots: " : "keys: ") + String.join(", ", keys.keySet()) + ")");
     err.flush();
     KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
+    ServerRunner.Trust trust = pubkeys.isEmpty() ? ServerRunner.roots(target, keys) : ServerRunner.pinned(keys);
     ManifestServer server = kubernetes
-        ? ServerRunner.startOnKubernetes(target, keys, host, port, client, Optional.ofNullable(namespace), codePush)
-        : ServerRunner.start(target, keys, host, port, pollInterval, codePush);
+        ? ServerRunner.startOnKubernetes(target, trust, host, port, client, Optional.ofNullable(namespace), codePush)
+        : ServerRunner.start(target, trust, host, port, pollInterval, codePush);
     int channels = server.source().snapshot().map(s -> s.channels().size()).orElse(0);
     err.println("  serving " + channels + " channel(s) on http://" + host + ":" + server.port() + " (Ctrl-C stops)");
     codePush.ifPresent(c -> err.println("  CodePush acquisition API at /v0.1/public/codepush/: " + c.deployments()));

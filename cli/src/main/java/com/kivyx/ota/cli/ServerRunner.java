@@ -1,5 +1,6 @@
 package com.kivyx.ota.cli;
 
+import com.kivyx.ota.keys.KeySetTrust;
 import com.kivyx.ota.server.ChannelSource;
 import com.kivyx.ota.server.KubernetesChannelSource;
 import com.kivyx.ota.server.ManifestServer;
@@ -34,12 +35,27 @@ final class ServerRunner {
 
   /** A directory store is watched (and rescanned every 30 s); S3 is polled with conditional GETs. */
   static ManifestServer start(ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, Duration pollInterval) {
-    return start(store, keys, host, port, pollInterval, Optional.empty());
+    return start(store, pinned(keys), host, port, pollInterval, Optional.empty());
+  }
+
+  /** How the server checks signatures: a SnapshotBuilder for the server's clock. */
+  interface Trust {
+    SnapshotBuilder builder(Clock clock);
+  }
+
+  /** Documents signed by one of these keys. */
+  static Trust pinned(Map<String, ECPublicKey> keys) {
+    return clock -> new SnapshotBuilder(keys, clock);
+  }
+
+  /** Documents signed by a key of the app's key set in the store, trusted from these roots. */
+  static Trust roots(ArtifactStore store, Map<String, ECPublicKey> roots) {
+    return clock -> new SnapshotBuilder(new KeySetTrust(store, roots, clock), clock);
   }
 
   /** @param codePush the CodePush acquisition API's deployments, when it is served */
   static ManifestServer start(
-      ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, Duration pollInterval, Optional<CodePushSettings> codePush) {
+      ArtifactStore store, Trust keys, String host, int port, Duration pollInterval, Optional<CodePushSettings> codePush) {
     return start(store, keys, host, port, codePush, (builder, metrics, clock) -> {
       StoreChannelSource.Settings settings =
           root(store).map(r -> StoreChannelSource.Settings.directory(r, Duration.ofSeconds(30)))
@@ -48,9 +64,16 @@ final class ServerRunner {
     });
   }
 
-  /** Indexes from Channel resources' status; manifests (and, for a directory, blobs) from the store. */
+  /** {@link #startOnKubernetes(ArtifactStore, Trust, String, int, KubernetesClient, Optional, Optional)} with pinned signing keys. */
   static ManifestServer startOnKubernetes(
       ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, KubernetesClient client, Optional<String> namespace,
+      Optional<CodePushSettings> codePush) {
+    return startOnKubernetes(store, pinned(keys), host, port, client, namespace, codePush);
+  }
+
+  /** Indexes from Channel resources' status; manifests (and, for a directory, blobs) from the store. */
+  static ManifestServer startOnKubernetes(
+      ArtifactStore store, Trust keys, String host, int port, KubernetesClient client, Optional<String> namespace,
       Optional<CodePushSettings> codePush) {
     return start(store, keys, host, port, codePush,
         (builder, metrics, clock) -> new KubernetesChannelSource(client, namespace, store, builder, metrics, clock));
@@ -61,16 +84,16 @@ final class ServerRunner {
   }
 
   private static ManifestServer start(
-      ArtifactStore store, Map<String, ECPublicKey> keys, String host, int port, Optional<CodePushSettings> codePush, SourceFactory sources) {
+      ArtifactStore store, Trust keys, String host, int port, Optional<CodePushSettings> codePush, SourceFactory sources) {
     Clock clock = Clock.systemUTC();
     ServerMetrics metrics = new ServerMetrics();
     ServerConfig config = ServerConfig.defaults(host, port, root(store));
     if (codePush.isEmpty()) {
-      return ManifestServer.start(config, sources.create(new SnapshotBuilder(keys, clock), metrics, clock), metrics);
+      return ManifestServer.start(config, sources.create(keys.builder(clock), metrics, clock), metrics);
     }
     // The CodePush views follow every snapshot swap, on the source's thread, reading packages from the store.
     CodePushViews views = new CodePushViews(codePush.get().deployments().channels(), url -> store.read(url).map(StoredObject::bytes));
-    ChannelSource source = sources.create(new SnapshotBuilder(keys, clock), SourceListener.all(metrics, views), clock);
+    ChannelSource source = sources.create(keys.builder(clock), SourceListener.all(metrics, views), clock);
     CodePushApi api = new CodePushApi(codePush.get(), config, source, views, metrics);
     return ManifestServer.start(config, source, metrics, List.of(api));
   }

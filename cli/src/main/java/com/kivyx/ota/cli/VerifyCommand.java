@@ -5,6 +5,7 @@ import com.kivyx.ota.publish.VerificationReport;
 import com.kivyx.ota.store.ArtifactStore;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,14 +27,28 @@ final class VerifyCommand implements Callable<Integer> {
   @Mixin StoreOptions store;
   @Mixin ChannelOptions channel;
 
-  @Option(names = "--pubkey", required = true, paramLabel = "[KID=]FILE", description = "Pinned public key: .pub.pem or the JSON of 'keys show' (repeatable).")
-  List<String> pubkeys;
+  @Option(names = "--pubkey", paramLabel = "[KID=]FILE", description = "Pinned public key: .pub.pem or the JSON of 'keys show' (repeatable).")
+  List<String> pubkeys = new ArrayList<>();
+
+  @Option(
+      names = "--trust-root",
+      paramLabel = "[KID=]FILE",
+      description = "Pinned root key instead: the app's key set is verified from it and its keys valid now pin the channel (repeatable).")
+  List<String> trustRoots = new ArrayList<>();
 
   @Override
   public Integer call() {
+    if (pubkeys.isEmpty() == trustRoots.isEmpty()) {
+      throw new Cli.UsageError("give --pubkey (signing keys) or --trust-root (key set roots), not both or neither");
+    }
+    var id = channel.id();
+    var pinned = PublicKeyFiles.read(pubkeys.isEmpty() ? trustRoots : pubkeys);
     try (ArtifactStore target = store.open()) {
+      if (!trustRoots.isEmpty()) {
+        pinned = TrustedKeySet.signingKeysNow(target, id.appId(), pinned);
+      }
       VerificationReport report =
-          new StoreVerifier(target, PublicKeyFiles.read(pubkeys), Clock.systemUTC()).verify(channel.id());
+          new StoreVerifier(target, pinned, Clock.systemUTC()).verify(id);
       if (report.ok()) {
         spec.commandLine().getOut().println("ok: " + report.summary());
         return 0;

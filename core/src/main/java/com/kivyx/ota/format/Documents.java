@@ -32,6 +32,14 @@ public final class Documents {
     return CanonicalJson.write(mapper.valueToTree(index));
   }
 
+  public byte[] write(KeySet keySet) {
+    return CanonicalJson.write(mapper.valueToTree(keySet));
+  }
+
+  public KeySet readKeySet(byte[] json) {
+    return read(json, KeySet.class, "key set");
+  }
+
   public ReleaseManifest readReleaseManifest(byte[] json) {
     return read(json, ReleaseManifest.class, "release manifest");
   }

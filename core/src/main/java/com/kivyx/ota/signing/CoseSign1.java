@@ -57,6 +57,20 @@ public final class CoseSign1 {
     throw new CoseRejectedException(RejectReason.NOT_COSE_SIGN1, "not a COSE_Sign1 document with an embedded payload");
   }
 
+  /** The kid of a COSE_Sign1 document without checking its signature (same caveat as {@link #payloadOfAuthenticated}). */
+  public static String kidOfAuthenticated(byte[] cose) throws CoseRejectedException {
+    if (CborReader.decode(cose) instanceof CborItem.Tagged tagged
+        && tagged.content() instanceof CborItem.Array array
+        && array.items().size() == 4
+        && array.items().get(0) instanceof CborItem.Bytes header
+        && header.value().length > 0
+        && CborReader.decode(header.value()) instanceof CborItem.Map map
+        && map.get(HEADER_KID) instanceof CborItem.Bytes kid) {
+      return new String(kid.value(), StandardCharsets.UTF_8);
+    }
+    throw new CoseRejectedException(RejectReason.MISSING_KID, "not a COSE_Sign1 document with a kid in its protected header");
+  }
+
   /** {@code Sig_structure = ["Signature1", protected, h'', payload]}: the bytes that are signed. */
   public static byte[] toBeSigned(byte[] protectedHeader, byte[] payload) {
     return new CborWriter()

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * apps/&lt;appId&gt;/blobs/sha256/&lt;hex&gt;                      bundles, assets, deltas, manifests
  * apps/&lt;appId&gt;/&lt;platform&gt;/&lt;channel&gt;/index.cose             the signed channel index
  * apps/&lt;appId&gt;/&lt;platform&gt;/releases/&lt;releaseId&gt;.json        the publisher's record of a release
+ * apps/&lt;appId&gt;/keys.cose                                    the current signed key set
+ * apps/&lt;appId&gt;/keys/&lt;version&gt;.cose                         every key set version (devices catching up walk them)
  * </pre>
  *
  * Release records are the publisher's own bookkeeping (which releases exist, their version
@@ -44,6 +46,16 @@ public final class StoreLayout {
     return m.matches() ? Optional.of(new ChannelId(m.group(1), Platform.of(m.group(2)), m.group(3))) : Optional.empty();
   }
 
+  /** The current key set of an app (mutable, replaced by compare-and-swap, short cache like the index). */
+  public static String keySet(String appId) {
+    return "apps/" + appId + "/keys.cose";
+  }
+
+  /** One key set version, written once: the chain a device that missed versions walks. */
+  public static String keySetVersion(String appId, long version) {
+    return "apps/" + appId + "/keys/" + version + ".cose";
+  }
+
   public static String releasesPrefix(String appId, Platform platform) {
     return "apps/" + appId + "/" + platform.id() + "/releases/";
   }
@@ -54,6 +66,6 @@ public final class StoreLayout {
 
   /** Cache-Control for an object, derived from its key, so every store labels alike. */
   public static String cacheControl(String key) {
-    return key.endsWith("/index.cose") ? INDEX_CACHE : IMMUTABLE_CACHE;
+    return key.endsWith("/index.cose") || key.endsWith("/keys.cose") ? INDEX_CACHE : IMMUTABLE_CACHE;
   }
 }

@@ -30,6 +30,7 @@ import java.util.Optional;
 public final class GoldenVectors {
   public static final String DOCUMENTS = "documents.json";
   public static final String DECISIONS = "decisions.json";
+  public static final String KEY_SETS = "keysets.json";
 
   private final ObjectMapper mapper = new Documents().mapper();
 
@@ -51,6 +52,7 @@ public final class GoldenVectors {
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put(DOCUMENTS, pretty(documents()));
     files.put(DECISIONS, pretty(decisions()));
+    files.put(KEY_SETS, pretty(new KeySetVectors().write(mapper)));
     return files;
   }
 

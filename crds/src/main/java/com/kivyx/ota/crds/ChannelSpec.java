@@ -21,12 +21,25 @@ public record ChannelSpec(
     @JsonPropertyDescription("Also package every release for react-native-code-push clients (served by 'kivyx-ota serve --codepush-deployment').")
         CodePush codePush,
     @JsonPropertyDescription("Also publish Expo Updates manifests (expo-updates clients; docs/expo.md).") Expo expo,
-    @JsonPropertyDescription("Attestations and the transparency log (docs/provenance.md).") Provenance provenance) {
+    @JsonPropertyDescription("Attestations and the transparency log (docs/provenance.md).") Provenance provenance,
+    @JsonPropertyDescription("Signing key rotation: the app's key set and keys being rotated out (docs/formats.md \"Key sets\").") Keys keys) {
 
-  public ChannelSpec(
-      String appId, String channel, List<ReleaseSpec.Platform> platforms, SigningKey signingKey, Store store, String indexTtl, CodePush codePush,
-      Expo expo) {
-    this(appId, channel, platforms, signingKey, store, indexTtl, codePush, expo, null);
+  /** A channel without provenance or key rotation settings. */
+  public ChannelSpec(String appId, String channel, List<ReleaseSpec.Platform> platforms, SigningKey signingKey, Store store, String indexTtl,
+      CodePush codePush, Expo expo) {
+    this(appId, channel, platforms, signingKey, store, indexTtl, codePush, expo, null, null);
+  }
+
+  /** A channel with provenance settings, without key rotation. */
+  public ChannelSpec(String appId, String channel, List<ReleaseSpec.Platform> platforms, SigningKey signingKey, Store store, String indexTtl,
+      CodePush codePush, Expo expo, Provenance provenance) {
+    this(appId, channel, platforms, signingKey, store, indexTtl, codePush, expo, provenance, null);
+  }
+
+  /** A channel with key rotation settings, without provenance. */
+  public ChannelSpec(String appId, String channel, List<ReleaseSpec.Platform> platforms, SigningKey signingKey, Store store, String indexTtl,
+      CodePush codePush, Expo expo, Keys keys) {
+    this(appId, channel, platforms, signingKey, store, indexTtl, codePush, expo, null, keys);
   }
 
   /** What a release of this channel must prove about its origin. */
@@ -53,8 +66,25 @@ public record ChannelSpec(
 
   /** A channel for Kivyx OTA clients only: no CodePush packages, no Expo manifests. */
   public ChannelSpec(String appId, String channel, List<ReleaseSpec.Platform> platforms, SigningKey signingKey, Store store, String indexTtl) {
-    this(appId, channel, platforms, signingKey, store, indexTtl, null, null);
+    this(appId, channel, platforms, signingKey, store, indexTtl, null, null, null, null);
   }
+
+  /**
+   * Where the signing key's trust comes from during and after a rotation. With either field set,
+   * live manifests signed by another key are re-signed with signingKey.
+   */
+  public record Keys(
+      @JsonPropertyDescription("Root public keys the app's key set (apps/<appId>/keys.cose in this Channel's store) is verified from. "
+          + "When set, signingKey must be valid in the key set, and every key in it may have signed the index being built upon.")
+          List<PublicKey> keySetRoots,
+      @JsonPropertyDescription("Public keys whose existing index may be built upon: the previous signingKey while rotating away from it, "
+          + "or a revoked one until the index is re-signed.")
+          List<PublicKey> previousKeys) {}
+
+  /** A P-256 public key by name, as 'kivyx-ota keys show' prints it. */
+  public record PublicKey(
+      @JsonPropertyDescription("Key name (kid).") @Required @Pattern("^[\\x21-\\x7e]{1,128}$") String kid,
+      @JsonPropertyDescription("Uncompressed point as lowercase hex (04 || x || y).") @Required @Pattern("^04[0-9a-f]{128}$") String publicKeyHex) {}
 
   /** CodePush packaging: the bundle's file name in the zip is the one the app binary loads. */
   public record CodePush(

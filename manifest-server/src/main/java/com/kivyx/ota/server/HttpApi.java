@@ -58,6 +58,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
   private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
   private static final CharSequence X_CONTENT_TYPE_OPTIONS = HttpHeaders.createOptimized("X-Content-Type-Options");
   private static final CharSequence BYTES = HttpHeaders.createOptimized("bytes");
+  private static final Pattern KEY_SET = Pattern.compile("apps/" + ChannelId.NAME.pattern() + "/keys(/[1-9][0-9]{0,17})?\\.cose");
   private static final Pattern BLOB = Pattern.compile("apps/(" + ChannelId.NAME.pattern() + ")/blobs/sha256/([0-9a-f]{64})");
 
   private final Vertx vertx;
@@ -334,6 +335,10 @@ final class HttpApi implements Handler<HttpServerRequest> {
       index(req, channel(indexOf, indexOf.get().toString()));
       return;
     }
+    if (config.storeRoot().isPresent() && KEY_SET.matcher(key).matches()) {
+      sendKeySet(req, config.storeRoot().get().resolve(key), key);
+      return;
+    }
     Matcher blob = BLOB.matcher(key);
     if (config.storeRoot().isEmpty() || !blob.matches()) {
       throw new BadRequestException(404, "not_found", "no such object: " + key);
@@ -351,6 +356,32 @@ final class HttpApi implements Handler<HttpServerRequest> {
               }
               sendBlob(req, file, ar.result(), appId, sha256);
             });
+  }
+
+  /**
+   * A key set file of a directory store, as stored: devices verify it themselves (it is signed
+   * by a root they pin), so the server passes it on like a CDN would.
+   */
+  private void sendKeySet(HttpServerRequest req, Path file, String key) {
+    vertx.fileSystem().readFile(file.toString()).onComplete(ar -> {
+      if (ar.failed()) {
+        error(req, 404, "not_found", "no such object: " + key);
+        return;
+      }
+      byte[] bytes = ar.result().getBytes();
+      String etag = ETags.ofHex(com.kivyx.ota.store.Sha256.hex(bytes));
+      HttpServerResponse resp = req.response()
+          .putHeader(HttpHeaders.ETAG, etag)
+          .putHeader(HttpHeaders.CACHE_CONTROL, StoreLayout.cacheControl(key))
+          .putHeader(HttpHeaders.CONTENT_TYPE, StoreLayout.COSE_CONTENT_TYPE);
+      if (ETags.matches(req.getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+        resp.setStatusCode(304).end();
+      } else if (req.method() == HttpMethod.HEAD) {
+        resp.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(bytes.length)).end();
+      } else {
+        resp.end(Buffer.buffer(bytes));
+      }
+    });
   }
 
   private void sendBlob(HttpServerRequest req, Path file, FileProps props, String appId, String sha256) {

@@ -12,6 +12,8 @@ import com.kivyx.ota.expo.ExpoReleasePublisher;
 import com.kivyx.ota.server.expo.ExpoChannel;
 import com.kivyx.ota.server.expo.ExpoChannelBuilder;
 import com.kivyx.ota.format.ReleaseManifest;
+import com.kivyx.ota.keys.KeySetRejectedException;
+import com.kivyx.ota.keys.KeySetTrust;
 import com.kivyx.ota.publish.ContentTypes;
 import com.kivyx.ota.rollout.Decision;
 import com.kivyx.ota.store.Sha256;
@@ -44,13 +46,32 @@ public final class SnapshotBuilder {
   /** Label values of releases that left the index are kept up to this many per channel. */
   static final int MAX_KNOWN_RELEASES = 1_000;
 
-  private final ChannelVerifier verifier;
+  /** The keys a channel's documents must be signed with now: pinned ones, or those of the app's key set. */
+  @FunctionalInterface
+  public interface ChannelKeys {
+    ChannelVerifier verifierFor(ChannelId channel) throws DocumentRejectedException;
+  }
+
+  private final ChannelKeys keys;
   private final Clock clock;
   private final Documents documents = new Documents();
   private final ExpoChannelBuilder expoBuilder = new ExpoChannelBuilder();
 
   public SnapshotBuilder(Map<String, ECPublicKey> pinnedKeys, Clock clock) {
-    this.verifier = new ChannelVerifier(pinnedKeys);
+    ChannelVerifier fixed = new ChannelVerifier(pinnedKeys);
+    this.keys = channel -> fixed;
+    this.clock = clock;
+  }
+
+  /** Verifies with the signing keys of each app's key set, trusted from pinned roots ({@code serve --trust-root}). */
+  public SnapshotBuilder(KeySetTrust keySets, Clock clock) {
+    this.keys = channel -> {
+      try {
+        return new ChannelVerifier(keySets.signingKeys(channel.appId()));
+      } catch (KeySetRejectedException e) {
+        throw new DocumentRejectedException(Reason.SIGNATURE, channel + ": the app's key set is refused (" + e.reason() + "): " + e.getMessage());
+      }
+    };
     this.clock = clock;
   }
 
@@ -64,6 +85,7 @@ public final class SnapshotBuilder {
     if (previous.isPresent() && Arrays.equals(previous.get().indexCose(), cose)) {
       return previous.get();
     }
+    ChannelVerifier verifier = keys.verifierFor(key);
     ChannelIndex index = verifier.openIndex(key, cose);
     verifier.requireFresh(key, index, clock.instant());
     if (previous.isPresent() && index.version() <= previous.get().index().version()) {

@@ -19,6 +19,7 @@ import com.kivyx.ota.format.Targeting;
 import com.kivyx.ota.publish.ChannelChange;
 import com.kivyx.ota.publish.ChannelIndexUpdater;
 import com.kivyx.ota.publish.IndexUpdate;
+import com.kivyx.ota.publish.Progress;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -54,6 +55,7 @@ public final class ChannelReconciler implements Reconciler<Channel> {
   private final ChannelBackends backends;
   private final Clock clock;
   private final EventRecorder events;
+  private final ChannelKeyTrust keyTrust = new ChannelKeyTrust();
 
   ChannelReconciler(ChannelBackends backends, Clock clock, EventRecorder events) {
     this.backends = backends;
@@ -97,13 +99,17 @@ public final class ChannelReconciler implements Reconciler<Channel> {
     Map<String, Release> releases = context.getSecondaryResources(Release.class).stream()
         .collect(Collectors.toMap(r -> r.getMetadata().getName(), r -> r));
     try (ChannelBackend backend = backends.open(channel)) {
-      ChannelIndexUpdater updater = new ChannelIndexUpdater(backend.store(), backend.signer(), Map.of(), clock, ttl,
-          message -> LOG.info("{}/{}: {}", namespace, channel.getMetadata().getName(), message));
+      Progress progress = message -> LOG.info("{}/{}: {}", namespace, channel.getMetadata().getName(), message);
+      // A key change converges: the index the old key signed is built upon, live manifests are re-signed.
+      ChannelKeyTrust.Plan keys = keyTrust.plan(channel, backend.store(), backend.signer(), now);
+      ChannelIndexUpdater updater = new ChannelIndexUpdater(backend.store(), backend.signer(), keys.buildUpon(), clock, ttl, progress);
       for (ReleaseSpec.Platform platformName : channel.getSpec().platforms()) {
         ChannelId id = new ChannelId(channel.getSpec().appId(), Platform.of(platformName.name()), channel.channelName());
         List<ChannelRelease> entries = new ArrayList<>();
         for (Rollout rollout : context.getSecondaryResources(Rollout.class)) {
-          entry(channel, platformName, rollout, releases.get(rollout.getSpec().release()), backend, problems).ifPresent(entries::add);
+          entry(channel, platformName, rollout, releases.get(rollout.getSpec().release()), backend, problems)
+              .map(e -> keys.resign() ? keyTrust.resign(backend.store(), backend.signer(), e, progress) : e)
+              .ifPresent(entries::add);
         }
         List<String> revoked = HaltRevocations.of(context.getSecondaryResources(Rollout.class), platformName, releases::get);
         IndexUpdate update = updater.apply(id, HaltRevocations.then(ChannelChange.replaceAll(entries), revoked));
