@@ -7,10 +7,10 @@ import com.kivyx.ota.format.Targeting;
 import java.util.Optional;
 
 /** Whether a device meets a rollout's targeting; a missing input fails the part that needs it. */
-final class TargetingMatcher {
+public final class TargetingMatcher {
   private TargetingMatcher() {}
 
-  static boolean matches(Targeting targeting, Device device) {
+  public static boolean matches(Targeting targeting, Device device) {
     if (targeting == null) {
       return true;
     }
