@@ -351,8 +351,8 @@ final class HttpApi implements Handler<HttpServerRequest> {
   }
 
   private static void update(HttpServerRequest req, ChannelSnapshot channel) throws BadRequestException {
-    MultiMap params = req.params();
-    Device device = DeviceQuery.parse(params);
+    MultiMap simple = SimpleQuery.parse(req.query());
+    Device device = DeviceQuery.parse(simple != null ? simple : req.params());
     Decision decision = channel.decider().decide(device);
     Answer answer = channel.answers().forDecision(decision);
     HttpServerResponse resp = req.response();
