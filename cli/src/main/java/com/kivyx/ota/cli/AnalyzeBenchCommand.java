@@ -9,9 +9,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code kivyx-ota analyze bench}: the guardrail beside a fixed threshold over seeded simulated rollouts. */
+/** {@code kivyx-ota analyze-bench}: the guardrail beside a fixed threshold over seeded simulated rollouts. */
 @Command(
-    name = "bench",
+    name = "analyze-bench",
     mixinStandardHelpOptions = true,
     description = {
       "Simulate many seeded rollouts and print how often the guardrail halts a release at its limit (false halts) and how many",

@@ -23,7 +23,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,13 +33,11 @@ import picocli.CommandLine.Spec;
 /**
  * {@code kivyx-ota analyze}: the crash guardrail's verdict for one release from Prometheus,
  * for static mode (a cron job in front of a CDN-only setup) and for a person checking a
- * Rollout. Exit code 0 Pass, 3 Halt, 4 Inconclusive. Options are checked in {@link #call()}
- * rather than marked required, so {@code analyze bench} runs without them.
+ * Rollout. Exit code 0 Pass, 3 Halt, 4 Inconclusive.
  */
 @Command(
     name = "analyze",
     mixinStandardHelpOptions = true,
-    subcommands = AnalyzeBenchCommand.class,
     description = {
       "The crash guardrail's verdict for a release: its failed-trial rate rolledBack / (healthy + rolledBack) from Prometheus,",
       "tested against a limit from the previous release (Wald's sequential test). Exit code: 0 Pass, 3 Halt, 4 Inconclusive",
@@ -50,19 +50,12 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--prometheus-url", paramLabel = "URL", description = "Prometheus (or a compatible API) that scrapes every manifest server.")
+  @Option(names = "--prometheus-url", required = true, paramLabel = "URL", description = "Prometheus (or a compatible API) that scrapes every manifest server.")
   URI prometheusUrl;
 
-  @Option(names = "--app", paramLabel = "ID", description = "App id, e.g. com.example.app.")
-  String appId;
+  @Mixin ChannelOptions channel;
 
-  @Option(names = "--platform", paramLabel = "ios|android", description = "ios or android.")
-  String platform;
-
-  @Option(names = "--channel", paramLabel = "NAME", description = "Channel name, e.g. production.")
-  String channel;
-
-  @Option(names = "--release", paramLabel = "ID", description = "The release under test.")
+  @Option(names = "--release", required = true, paramLabel = "ID", description = "The release under test.")
   String releaseId;
 
   @Option(names = "--since", paramLabel = "TIME|DURATION", description = "Count trials from this time (RFC 3339) or this long ago (e.g. 6h; default 24h).")
@@ -104,23 +97,20 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--max-age", paramLabel = "DURATION", converter = Durations.class, description = "Newest sample older than this: Inconclusive (default 5m).")
   Duration maxAge = Duration.ofMinutes(5);
 
-  @Option(names = "--halt", description = "On a Halt, set the release's weight to 0 in the channel index (needs --store and --key).")
-  boolean halt;
+  @ArgGroup(exclusive = false, heading = "%nTaking a halted release off the channel:%n")
+  HaltOptions halt;
 
-  @Option(names = "--store", paramLabel = "STORE", description = "With --halt: a directory, dir:PATH, or s3://bucket/prefix.")
-  String store;
+  /** {@code --halt} with the store and key it needs: picocli refuses one without the others. */
+  static final class HaltOptions {
+    @Option(names = "--halt", required = true, description = "On a Halt, set the release's weight to 0 in the channel index.")
+    boolean halt;
 
-  @Option(names = "--key", paramLabel = "KEYREF", description = "With --halt: the channel's signing key (PEM file, env:VARIABLE or kms:KEY_ID).")
-  String keyRef;
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    StoreOptions store;
 
-  @Option(names = "--kid", paramLabel = "NAME", description = "With --halt: key name written into the signature (default: from --key).")
-  String kid;
-
-  @Option(names = "--s3-endpoint", paramLabel = "URL", description = "With --halt: S3 endpoint override.")
-  URI s3Endpoint;
-
-  @Option(names = "--s3-path-style", description = "With --halt: address the bucket in the path.")
-  boolean s3PathStyle;
+    @ArgGroup(exclusive = false, multiplicity = "1")
+    KeyOptions key;
+  }
 
   private final Clock clock;
 
@@ -135,15 +125,13 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Instant now = clock.instant();
-    ChannelId id = channelId();
-    require(releaseId != null && ChannelId.NAME.matcher(releaseId).matches(), "--release ID is required (letters, digits, '.', '_' or '-')");
-    require(prometheusUrl != null && ("http".equals(prometheusUrl.getScheme()) || "https".equals(prometheusUrl.getScheme())),
-        "--prometheus-url http(s)://HOST:PORT is required");
+    ChannelId id = channel.id();
+    require(ChannelId.NAME.matcher(releaseId).matches(), "--release must be letters, digits, '.', '_' or '-'");
+    require("http".equals(prometheusUrl.getScheme()) || "https".equals(prometheusUrl.getScheme()), "--prometheus-url must be http(s)://HOST:PORT");
     Instant start = start(now);
     require((baselineTrials == null) == (baselineFailures == null), "--baseline-trials and --baseline-failures go together");
     require(baselineTrials == null || baselineRelease == null, "give either --baseline-release or --baseline-trials/--baseline-failures, not both");
     require(baselineTrials == null || (baselineTrials >= baselineFailures && baselineFailures >= 0), "--baseline-failures must be 0 to --baseline-trials");
-    require(!halt || (store != null && keyRef != null), "--halt needs --store and --key to re-sign the channel index");
     AnalysisPolicy policy;
     try {
       policy = new AnalysisPolicy(new FailureRateLimit(relativeToBaseline, floor, withoutBaseline, minBaselineTrials), minTrials, minFailures, falseHaltRate);
@@ -170,7 +158,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     result.failuresByReason().forEach(reasons::put);
     out.put("query", result.query());
     out.put("message", e.message());
-    if (halt && e.verdict() == Verdict.HALT) {
+    if (halt != null && e.verdict() == Verdict.HALT) {
       IndexUpdate update = takeOff(id);
       out.put("halted", true).put("indexVersion", update.index().version());
     }
@@ -185,13 +173,6 @@ final class AnalyzeCommand implements Callable<Integer> {
       case HALT -> HALT;
       case INCONCLUSIVE -> INCONCLUSIVE;
     };
-  }
-
-  private ChannelId channelId() {
-    require(appId != null && platform != null && channel != null, "--app, --platform and --channel are required");
-    Optional<ChannelId> id = ChannelId.parse(appId, platform, channel);
-    require(id.isPresent(), "--platform must be ios or android, and --app and --channel letters, digits, '.', '_' or '-'");
-    return id.get();
   }
 
   private Instant start(Instant now) {
@@ -226,15 +207,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   private IndexUpdate takeOff(ChannelId id) {
-    StoreOptions storeOptions = new StoreOptions();
-    storeOptions.store = store;
-    storeOptions.s3Endpoint = s3Endpoint;
-    storeOptions.s3PathStyle = s3PathStyle;
-    KeyOptions key = new KeyOptions();
-    key.keyRef = keyRef;
-    key.kid = kid;
-    try (ArtifactStore target = storeOptions.open()) {
-      return new IndexOptions().updater(target, key.openSigner(), new ProgressPrinter(spec.commandLine().getErr()))
+    try (ArtifactStore target = halt.store.open()) {
+      return new IndexOptions().updater(target, halt.key.openSigner(), new ProgressPrinter(spec.commandLine().getErr()))
           .apply(id, ChannelChange.setWeight(releaseId, 0));
     }
   }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       KeysCommand.class,
       DeltaCommand.class,
       AnalyzeCommand.class,
+      AnalyzeBenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class KivyxOta {

@@ -33,15 +33,18 @@ class AnalyzeCommandTest {
 
   @Test
   void everyArgumentIsCheckedBeforeAnyQuery() {
-    assertThat(run("analyze", "--prometheus-url", "http://127.0.0.1:1").err()).contains("--app, --platform and --channel are required");
-    assertThat(run(with()).err()).contains("--prometheus-url http(s)://HOST:PORT is required");
-    assertThat(run(with("--prometheus-url", "ftp://x")).code()).isEqualTo(2);
+    assertThat(run("analyze", "--prometheus-url", "http://127.0.0.1:1").err()).contains("Missing required options", "--app", "--platform", "--channel");
+    assertThat(run(with()).err()).contains("Missing required option: '--prometheus-url=URL'");
+    assertThat(run(with("--prometheus-url", "ftp://x")).err()).contains("--prometheus-url must be http(s)://HOST:PORT");
+    assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--platform", "web")).code()).isEqualTo(2);
     assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--since", "yesterday")).err()).contains("--since must be an RFC 3339 time");
     assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--baseline-trials", "10")).err())
         .contains("--baseline-trials and --baseline-failures go together");
     assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--baseline-trials", "10", "--baseline-failures", "11")).err())
         .contains("--baseline-failures must be 0 to --baseline-trials");
-    assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--halt")).err()).contains("--halt needs --store and --key");
+    assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--halt")).err()).contains("Missing required argument", "--store", "--key");
+    assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--store", "/tmp/x", "--key", "k.pem")).err())
+        .contains("Missing required argument", "--halt");
     Run badRate = run(with("--prometheus-url", "http://127.0.0.1:1", "--false-halt-rate", "0.7"));
     assertThat(badRate.code()).isEqualTo(2);
     assertThat(badRate.err()).contains("falseHaltRate must be above 0 and below 0.5").doesNotContain("\tat ");
@@ -60,12 +63,12 @@ class AnalyzeCommandTest {
 
   @Test
   void theBenchmarkPrintsBothRulesForEveryScenario() {
-    Run r = run("analyze", "bench", "--rollouts", "50", "--max-trials", "2000");
+    Run r = run("analyze-bench", "--rollouts", "50", "--max-trials", "2000");
     assertThat(r.code()).as(r.err()).isZero();
     for (String row : new String[] {"at the limit (p = L)", "1x baseline", "2x baseline", "5x baseline", "10x baseline"}) {
       assertThat(r.out()).contains("| " + row);
     }
     assertThat(r.out()).contains("guardrail (SPRT", "fixed threshold (rate > L on > 3 looks)");
-    assertThat(run("analyze", "bench", "--rollouts", "0").code()).isEqualTo(2);
+    assertThat(run("analyze-bench", "--rollouts", "0").code()).isEqualTo(2);
   }
 }

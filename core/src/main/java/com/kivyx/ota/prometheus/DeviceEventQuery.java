@@ -28,6 +28,16 @@ public record DeviceEventQuery(ChannelId channel, String releaseId) {
     return "sum by (type, reason) (" + inner + ")";
   }
 
+  /** Every replica's settled-trial counters as they stand (each series apart, for {@link CounterWindow}). */
+  public String settledTrialCounters() {
+    return METRIC + selectorWith("type=~\"healthy|rolledBack\"");
+  }
+
+  /** The counters that restarted from zero (a replica restarted) within the last {@code window}. */
+  public String resets(Duration window) {
+    return "resets(" + settledTrialCounters() + "[" + Math.max(1, window.toSeconds()) + "s]) > 0";
+  }
+
   /** The newest sample's time, in seconds: empty when no replica is being scraped for this release. */
   public String newestSample() {
     return "max(timestamp(" + METRIC + selector() + "))";

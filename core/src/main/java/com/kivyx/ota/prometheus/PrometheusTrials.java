@@ -14,10 +14,12 @@ import java.util.TreeMap;
  * operator and for {@code kivyx-ota analyze}. Anything that is not a clear answer (an error, no
  * series, no samples in the window yet) is {@link Observation.Missing}, never zero.
  *
- * <p>On Prometheus 3.16+ the counts are exact ({@code increase(...[w] anchored)}). Older servers
- * extrapolate {@code increase()} from the samples to the window's edges; evaluating at the newest
- * sample removes most of that, and what is left over-counts healthy and rolled-back trials alike
- * (a few percent on a window of minutes), so the rate is unbiased but the trial count is not exact.
+ * <p>The counts are exact: on Prometheus 3.16+ from {@code increase(...[w] anchored)}, on older
+ * servers from every counter's value at the window's start and end ({@link CounterWindow}), since
+ * their {@code increase()} extrapolates to the window's edges. Only when a replica restarted
+ * inside the window does an older server fall back to that extrapolated {@code increase()}
+ * (evaluated at the newest sample, which removes most of the extrapolation): the rate stays
+ * unbiased, the trial count is then a few percent high.
  */
 public final class PrometheusTrials {
   /**
@@ -49,7 +51,13 @@ public final class PrometheusTrials {
       // the last sample to the evaluation time, which after a burst of events over-counts.
       Instant at = freshest.isAfter(now) || freshest.isBefore(start) ? now : freshest;
       query = q.settledTrials(Duration.between(start, at), anchored);
-      List<PrometheusClient.Sample> samples = client.query(query, at);
+      List<PrometheusClient.Sample> samples;
+      if (!anchored && client.query(q.resets(Duration.between(start, at)), at).isEmpty()) {
+        query = q.settledTrialCounters() + " at " + at + " minus at " + start;
+        samples = CounterWindow.increase(client.query(q.settledTrialCounters(), start), client.query(q.settledTrialCounters(), at), at);
+      } else {
+        samples = client.query(query, at);
+      }
       if (samples.isEmpty()) {
         return new Result(new Observation.Missing("no samples in the last " + window.toSeconds() + "s yet (a window needs two scrapes)"), Map.of(), query);
       }

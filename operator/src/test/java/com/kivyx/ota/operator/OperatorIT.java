@@ -14,6 +14,7 @@ import com.kivyx.ota.crds.Rollout;
 import com.kivyx.ota.crds.RolloutSpec;
 import com.kivyx.ota.crds.RolloutStatus;
 import com.kivyx.ota.crds.testing.KubeApi;
+import com.kivyx.ota.operator.testing.OperatorTestbed;
 import com.kivyx.ota.expo.ExpoKeys;
 import com.kivyx.ota.expo.ExpoRelease;
 import com.kivyx.ota.expo.ExpoUpdateIds;
@@ -25,12 +26,10 @@ import com.kivyx.ota.publish.StoreVerifier;
 import com.kivyx.ota.publish.VerificationReport;
 import com.kivyx.ota.signing.CoseVerifier;
 import com.kivyx.ota.signing.LocalKeySigner;
-import com.kivyx.ota.signing.PemKeys;
 import com.kivyx.ota.store.S3Store;
 import com.kivyx.ota.store.Sha256;
 import com.kivyx.ota.store.StoreLayout;
 import com.kivyx.ota.testing.S3TestServer;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -38,9 +37,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.ECPrivateKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +67,7 @@ class OperatorIT {
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
   @TempDir static Path dir;
+  private static OperatorTestbed testbed;
   private static KubeApi kube;
   private static S3TestServer s3;
   private static LocalKeySigner signer;
@@ -80,22 +77,17 @@ class OperatorIT {
 
   @BeforeAll
   static void startServers() throws Exception {
-    kube = new KubeApi();
-    s3 = new S3TestServer(dir.resolve("s3"));
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    ECPrivateKey key = (ECPrivateKey) generator.generateKeyPair().getPrivate();
-    keyPem = PemKeys.privateKeyPem(key);
-    signer = new LocalKeySigner("ota-signing", key);
+    testbed = new OperatorTestbed(dir);
+    kube = testbed.kube;
+    s3 = testbed.s3;
+    signer = testbed.signer;
+    keyPem = testbed.keyPem;
   }
 
   @AfterAll
   static void stopServers() throws Exception {
-    if (s3 != null) {
-      s3.close();
-    }
-    if (kube != null) {
-      kube.close();
+    if (testbed != null) {
+      testbed.close();
     }
   }
 
@@ -207,10 +199,7 @@ class OperatorIT {
   void aChannelWithAnExpoKeyPublishesSignedExpoManifestsBeforeTheReleaseIsPublished() throws Exception {
     String ns = namespace();
     ExpoKeys.Generated expoKey = ExpoKeys.generate("optest", Duration.ofDays(30), java.time.Instant.now());
-    kube.client.resource(new SecretBuilder().withNewMetadata().withName("ota-signing").withNamespace(ns).endMetadata()
-        .addToStringData("key.pem", keyPem).build()).create();
-    kube.client.resource(new SecretBuilder().withNewMetadata().withName("s3-credentials").withNamespace(ns).endMetadata()
-        .addToStringData("AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY).addToStringData("AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY).build()).create();
+    testbed.secrets(ns);
     kube.client.resource(new SecretBuilder().withNewMetadata().withName("ota-expo").withNamespace(ns).endMetadata()
         .addToStringData("key.pem", expoKey.privateKeyPem()).addToStringData("chain.pem", expoKey.certificatePem()).build()).create();
     ChannelSpec.Expo expo = new ChannelSpec.Expo(
@@ -321,15 +310,12 @@ class OperatorIT {
 
   private static String namespace() {
     String ns = "optest-" + NAMESPACES.incrementAndGet();
-    kube.client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    testbed.namespace(ns);
     return ns;
   }
 
   private static void setUpChannel(String ns) {
-    kube.client.resource(new SecretBuilder().withNewMetadata().withName("ota-signing").withNamespace(ns).endMetadata()
-        .addToStringData("key.pem", keyPem).build()).create();
-    kube.client.resource(new SecretBuilder().withNewMetadata().withName("s3-credentials").withNamespace(ns).endMetadata()
-        .addToStringData("AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY).addToStringData("AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY).build()).create();
+    testbed.secrets(ns);
     kube.client.resource(channel(ns, "production", new ChannelSpec.SigningKey(new ChannelSpec.SecretKeyRef("ota-signing", null), null, null, null, null))).create();
   }
 
