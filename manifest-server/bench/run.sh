@@ -123,6 +123,7 @@ done
 vary="$root/manifest-server/bench/vary.lua"
 cat > "$work/update304.lua" <<LUA
 wrk.headers["If-None-Match"] = '$etag'
+wrk.path = os.getenv("REQ_PATH")
 LUA
 
 # one case: name | the nginx file of its size | wrk script | environment for the script, ';'-separated
