@@ -2,11 +2,20 @@
 # Benchmark of the manifest server against nginx serving a static file of the same size, on
 # loopback, with wrk. Run by hand (not in CI):   manifest-server/bench/run.sh
 # Needs: cli/target/kivyx-ota.jar (./mvnw -B -DskipTests package), wrk and nginx (apt-get install wrk nginx).
-# Each run is bounded: DURATION (default 10s) per case and connection count, after one warm-up.
+# Each run is bounded: DURATION (default 5s) per case, connection count and round, after one warm-up.
+#   ROUNDS (default 3): every case is measured this many times, each round against nginx again;
+#     the table shows the median and the min-max spread (the machine is shared and noisy).
+#   BASELINE_JAR: another build of the CLI (e.g. the previous commit's) measured in the same run,
+#     on the same store, so before/after come from one session.
+#   CASES: which cases to run, by index (default all: 0 update, 1 codepush, 2 expo, 3 update 304, 4 index, 5 blob).
+#   PROFILE=1: record the server with JFR during the update case and print its hottest frames.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 jar="$root/cli/target/kivyx-ota.jar"
-DURATION="${DURATION:-10s}"
+DURATION="${DURATION:-5s}"
+ROUNDS="${ROUNDS:-3}"
+BASELINE_JAR="${BASELINE_JAR:-}"
+PROFILE="${PROFILE:-0}"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64 256}"
 SERVER_PORT="${SERVER_PORT:-18181}"
@@ -18,9 +27,9 @@ done
 [ -f "$jar" ] || { echo "bench: $jar is missing; run ./mvnw -B -DskipTests package first" >&2; exit 1; }
 
 work="$(mktemp -d /tmp/kivyx-bench.XXXXXX)"
-server_pid=""
+server_pids=()
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -45,34 +54,43 @@ done
 # the update id of the first release: what Expo devices in the bench report running
 expo_current="$(sed -n 's/.*"expoUpdateId":"\([^"]*\)".*/\1/p' "$work/publish-1.json")"
 
-echo "== starting the manifest server on 127.0.0.1:$SERVER_PORT" >&2
-java -Xms256m -Xmx512m -jar "$jar" serve --store "$work/store" --pubkey "$work/keys/bench-v1.pub.pem" --port "$SERVER_PORT" \
-  --codepush-deployment "bench-deployment-key=$app/android/production" >"$work/server.log" 2>&1 &
-server_pid=$!
+start_server() { # label jar port
+  local flags=()
+  if [ "$PROFILE" = 1 ]; then
+    # JFR's profile settings, sampling Java stacks every millisecond instead of every 10
+    sed 's/<setting name="period">10 ms<\/setting>/<setting name="period">1 ms<\/setting>/; s/<setting name="period">20 ms<\/setting>/<setting name="period">1 ms<\/setting>/' \
+      "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" >"$work/sampling.jfc"
+    flags=("-XX:StartFlightRecording=filename=$work/$1.jfr,settings=$work/sampling.jfc,dumponexit=true")
+  fi
+  echo "== starting the manifest server ($1: $2) on 127.0.0.1:$3" >&2
+  java -Xms256m -Xmx512m "${flags[@]}" -jar "$2" serve --store "$work/store" --pubkey "$work/keys/bench-v1.pub.pem" --port "$3" \
+    --codepush-deployment "bench-deployment-key=$app/android/production" >"$work/server-$1.log" 2>&1 &
+  server_pids+=($!)
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$3/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+  curl -sf "http://127.0.0.1:$3/readyz" >/dev/null || { echo "bench: the server $1 did not start:" >&2; cat "$work/server-$1.log" >&2; exit 1; }
+}
+labels=(this); jars=("$jar"); ports=("$SERVER_PORT")
+if [ -n "$BASELINE_JAR" ]; then labels+=(before); jars+=("$BASELINE_JAR"); ports+=($((SERVER_PORT + 2))); fi
+for i in "${!labels[@]}"; do start_server "${labels[$i]}" "${jars[$i]}" "${ports[$i]}"; done
+
 base="http://127.0.0.1:$SERVER_PORT"
-channel="$base/v1/apps/$app/android/channels/production"
-for _ in $(seq 1 100); do curl -sf "$base/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -sf "$base/readyz" >/dev/null || { echo "bench: the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
-
+channel_path="/v1/apps/$app/android/channels/production"
 update_query="runtimeVersion=1.0.0&currentReleaseId=1.0.1-1"
-curl -s "$channel/update?deviceId=bench-device&$update_query" -o "$work/update.json"
-etag="$(curl -s -D - -o /dev/null "$channel/update?deviceId=bench-device&$update_query" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')"
-curl -s "$channel/index" -o "$work/index.cose"
 codepush_query="deployment_key=bench-deployment-key&app_version=1.0.0&label=1.0.1-1"
-curl -s "$base/v0.1/public/codepush/update_check?$codepush_query&client_unique_id=bench-device" -o "$work/update_check.json"
-expo_headers=(-H "expo-platform: android" -H "expo-runtime-version: 1.0.0" -H "expo-protocol-version: 1" -H "accept: multipart/mixed,application/expo+json,application/json")
-curl -s "${expo_headers[@]}" -H "eas-client-id: bench-device" "$base/v1/apps/$app/expo/manifest" -o "$work/expo.multipart"
-expo_size=$(wc -c < "$work/expo.multipart")
-update_size=$(wc -c < "$work/update.json")
-update_check_size=$(wc -c < "$work/update_check.json")
-index_size=$(wc -c < "$work/index.cose")
+expo_headers="expo-platform: android|expo-runtime-version: 1.0.0|expo-protocol-version: 1|accept: multipart/mixed,application/expo+json,application/json|expo-current-update-id: $expo_current"
+blob_path="/apps/$app/blobs/sha256/$(sha256sum "$work/bundle-6.js" | cut -d' ' -f1)"
 
-echo "== starting nginx on 127.0.0.1:$NGINX_PORT (static files of $update_size and $index_size bytes)" >&2
+curl -sf "$base$channel_path/update?deviceId=bench-device&$update_query" -o "$work/update.json"
+etag="$(curl -s -D - -o /dev/null "$base$channel_path/update?deviceId=bench-device&$update_query" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')"
+curl -sf "$base$channel_path/index" -o "$work/index.cose"
+curl -sf "$base$blob_path" -o "$work/blob.bin"
+curl -sf "$base/v0.1/public/codepush/update_check?$codepush_query&client_unique_id=bench-device" -o "$work/update_check.json"
+curl_headers=(); IFS='|' read -ra hs <<<"$expo_headers"; for h in "${hs[@]}"; do curl_headers+=(-H "$h"); done
+curl -s "${curl_headers[@]}" -H "eas-client-id: bench-device" "$base/v1/apps/$app/expo/manifest" -o "$work/expo.multipart"
+
+echo "== starting nginx on 127.0.0.1:$NGINX_PORT (random files of each answer's size)" >&2
 mkdir -p "$work/nginx/html" "$work/nginx/tmp"
-head -c "$update_size" /dev/urandom > "$work/nginx/html/update.bin"
-head -c "$index_size" /dev/urandom > "$work/nginx/html/index.bin"
-head -c "$update_check_size" /dev/urandom > "$work/nginx/html/update_check.bin"
-head -c "$expo_size" /dev/urandom > "$work/nginx/html/expo.bin"
+for f in update.json index.cose blob.bin update_check.json expo.multipart; do head -c "$(wc -c < "$work/$f")" /dev/urandom > "$work/nginx/html/$f"; done
 cat > "$work/nginx/nginx.conf" <<CONF
 worker_processes 2;
 pid $work/nginx/nginx.pid;
@@ -93,48 +111,35 @@ http {
   }
 }
 CONF
+# nginx's workers run as an unprivileged user: mktemp's 0700 directory would make every answer a 403
+chmod 755 "$work" "$work/nginx" "$work/nginx/html"
 nginx -c "$work/nginx/nginx.conf"
 sleep 0.5
+for f in update.json index.cose blob.bin update_check.json expo.multipart; do
+  got="$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$NGINX_PORT/$f")"
+  [ "$got" = "200 $(wc -c < "$work/$f")" ] || { echo "bench: nginx answers /$f with $got, not 200 and the file's size" >&2; exit 1; }
+done
 
-# /update with a new deviceId per request (the decision runs every time)
-cat > "$work/update.lua" <<'LUA'
-local n = 0
-local prefix = os.getenv("UPDATE_PATH")
-request = function()
-  n = n + 1
-  return wrk.format("GET", prefix .. "&deviceId=d-" .. n .. "-" .. math.random(1000000))
-end
-LUA
-# CodePush update_check with a new client_unique_id per request (the same decision, another answer format)
-cat > "$work/update_check.lua" <<'LUA'
-local n = 0
-local prefix = os.getenv("UPDATE_CHECK_PATH")
-request = function()
-  n = n + 1
-  return wrk.format("GET", prefix .. "&client_unique_id=d-" .. n .. "-" .. math.random(1000000))
-end
-LUA
-# Expo manifest checks as expo-updates sends them, a new EAS-Client-ID per request
-cat > "$work/expo.lua" <<LUA
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("GET", "/v1/apps/$app/expo/manifest", {
-    ["expo-platform"] = "android", ["expo-runtime-version"] = "1.0.0", ["expo-protocol-version"] = "1",
-    ["accept"] = "multipart/mixed,application/expo+json,application/json",
-    ["expo-current-update-id"] = "$expo_current",
-    ["eas-client-id"] = "d-" .. n .. "-" .. math.random(1000000) })
-end
-LUA
-# /update revalidated with its ETag: 304 answers
+vary="$root/manifest-server/bench/vary.lua"
 cat > "$work/update304.lua" <<LUA
 wrk.headers["If-None-Match"] = '$etag'
+wrk.path = os.getenv("REQ_PATH")
 LUA
 
-# prints "req/s p50_ms p99_ms"
-measure() {
-  local connections="$1"; shift
-  wrk -t"$THREADS" -c"$connections" -d"$DURATION" --latency "$@" 2>/dev/null | awk '
+# one case: name | the nginx file of its size | wrk script | environment for the script, ';'-separated
+cases=(
+  "update 200 (varied)|update.json|$vary|REQ_PATH=$channel_path/update?$update_query;VARY_PARAM=deviceId"
+  "codepush check (varied)|update_check.json|$vary|REQ_PATH=/v0.1/public/codepush/update_check?$codepush_query;VARY_PARAM=client_unique_id"
+  "expo manifest (varied)|expo.multipart|$vary|REQ_PATH=/v1/apps/$app/expo/manifest;VARY_HEADER=eas-client-id;REQ_HEADERS=$expo_headers"
+  "update 304|update.json|$work/update304.lua|REQ_PATH=$channel_path/update?deviceId=bench-device&$update_query"
+  "index 200|index.cose|$vary|REQ_PATH=$channel_path/index"
+  "blob 200 (bundle)|blob.bin|$vary|REQ_PATH=$blob_path"
+)
+
+# prints "req/s p50_ms p99_ms non2xx"
+measure() { # connections url script env...
+  local connections="$1" url="$2" script="$3"; shift 3
+  env "$@" wrk -t"$THREADS" -c"$connections" -d"$DURATION" --latency -s "$script" "$url" 2>/dev/null | awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { rps = $2 }
     $1 == "50%" { p50 = ms($2) }
@@ -143,31 +148,61 @@ measure() {
     END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
 }
 
-export UPDATE_PATH="/v1/apps/$app/android/channels/production/update?$update_query"
-export UPDATE_CHECK_PATH="/v0.1/public/codepush/update_check?$codepush_query"
-echo "== warming up (JIT) for 5s" >&2
-wrk -t"$THREADS" -c64 -d5s -s "$work/update.lua" "$base" >/dev/null 2>&1
+echo "== warming up (JIT) for 5s per server" >&2
+for i in "${!labels[@]}"; do
+  IFS='|' read -r _ _ script envs <<<"${cases[0]}"; IFS=';' read -ra envs <<<"$envs"
+  measure 64 "http://127.0.0.1:${ports[$i]}" "$script" "${envs[@]}" >/dev/null
+done
 
-printf "\n%-22s %5s %10s %9s %9s %10s %8s\n" "case" "conns" "req/s" "p50 ms" "p99 ms" "nginx r/s" "ratio"
-for c in $CONNECTIONS; do
-  read -r nginx_update_rps _ <<<"$(measure "$c" "http://127.0.0.1:$NGINX_PORT/update.bin")"
-  read -r nginx_index_rps _ <<<"$(measure "$c" "http://127.0.0.1:$NGINX_PORT/index.bin")"
-  read -r nginx_update_check_rps _ <<<"$(measure "$c" "http://127.0.0.1:$NGINX_PORT/update_check.bin")"
-  read -r nginx_expo_rps _ <<<"$(measure "$c" "http://127.0.0.1:$NGINX_PORT/expo.bin")"
-  report() {
-    local name="$1" nginx_rps="$2"; shift 2
-    read -r rps p50 p99 bad <<<"$(measure "$c" "$@")"
-    printf "%-22s %5s %10s %9s %9s %10s %8s%s\n" "$name" "$c" "$rps" "$p50" "$p99" "$nginx_rps" \
-      "$(awk -v a="$rps" -v b="$nginx_rps" 'BEGIN { printf "%.2f", a / b }')" "$([ "$bad" != 0 ] && echo "  ($bad non-2xx/3xx)")"
-  }
-  report "update 200 (varied)" "$nginx_update_rps" -s "$work/update.lua" "$base" \
-    && true
-  report "codepush update_check" "$nginx_update_check_rps" -s "$work/update_check.lua" "$base"
-  report "update 304" "$nginx_update_rps" -s "$work/update304.lua" "$channel/update?deviceId=bench-device&$update_query"
-  report "index 200" "$nginx_index_rps" "$channel/index"
-  report "expo manifest (varied)" "$nginx_expo_rps" -s "$work/expo.lua" "$base"
+# raw results: round case conns who rps p50 p99 bad (who = nginx or a server label)
+results="$work/results.txt"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "== round $round of $ROUNDS" >&2
+  for c in $CONNECTIONS; do
+    for k in ${CASES:-${!cases[@]}}; do
+      IFS='|' read -r name file script envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
+      # nginx serves the file for every path: REQ_PATH is replaced by the file's own
+      echo "$round $k $c nginx $(measure "$c" "http://127.0.0.1:$NGINX_PORT" "$vary" REQ_PATH="/$file")" >>"$results"
+      for i in "${!labels[@]}"; do
+        echo "$round $k $c ${labels[$i]} $(measure "$c" "http://127.0.0.1:${ports[$i]}" "$script" "${envs[@]}")" >>"$results"
+      done
+    done
+  done
+done
+
+if [ "$PROFILE" = 1 ]; then
+  for pid in "${server_pids[@]}"; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
+  server_pids=()
+  for l in "${labels[@]}"; do
+    echo; echo "hottest frames of $l (JFR execution samples, top frame; then the frames most often on the stack):"
+    jfr print --events jdk.ExecutionSample "$work/$l.jfr" | awk '
+      /stackTrace = \[/ { depth = 0; next }
+      /line:/ { f = $1; depth++; if (depth == 1) top[f]++; if (!(f in seen)) { all[f]++; seen[f] = 1 } next }
+      /^}/ { delete seen; n++ }
+      END { for (f in top) printf "top %6.2f%% %s\n", 100 * top[f] / n, f; for (f in all) printf "any %6.2f%% %s\n", 100 * all[f] / n, f }' \
+      | sort -k1,1 -k2,2nr | awk '{ c[$1]++; if (c[$1] <= 25) print }'
+  done
+fi
+
+printf "\n%-24s %5s %-7s %22s %19s %19s\n" "case" "conns" "server" "req/s med (min-max)" "p99 ms med (max)" "× nginx med (min-max)"
+for k in ${CASES:-${!cases[@]}}; do
+  IFS='|' read -r name _ <<<"${cases[$k]}"
+  for c in $CONNECTIONS; do
+    for l in nginx "${labels[@]}"; do
+      awk -v k="$k" -v c="$c" -v l="$l" -v name="$name" '
+        function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+        $2 == k && $3 == c && $4 == "nginx" { ng[$1] = $5 }
+        $2 == k && $3 == c && $4 == l { n++; rps[n] = $5; p99[n] = $7; round[n] = $1; bad += $8 }
+        END {
+          for (i = 1; i <= n; i++) { ratio[i] = rps[i] / ng[round[i]]; r2[i] = ratio[i]; q[i] = p99[i]; r[i] = rps[i] }
+          mr = median(r, n); mq = median(q, n); mx = median(r2, n)
+          printf "%-24s %5s %-7s %9.0f (%5.0f-%5.0f) %9.2f (%6.2f) %8.2f (%4.2f-%4.2f)%s\n", name, c, l, mr, r[1], r[n], mq, q[n], mx, r2[1], r2[n], (bad > 0 ? "  (" bad " non-2xx/3xx)" : "")
+        }' "$results"
+    done
+  done
 done
 echo
-echo "update answer: $update_size bytes, CodePush update_check answer: $update_check_size bytes, Expo multipart: $expo_size bytes,"
-echo "index: $index_size bytes; nginx serves random files of those sizes (2 workers)."
-echo "Server and wrk share this machine's $(nproc) cores; loopback only."
+echo "answers: update $(wc -c < "$work/update.json") B, CodePush check $(wc -c < "$work/update_check.json") B, Expo multipart $(wc -c < "$work/expo.multipart") B,"
+echo "index $(wc -c < "$work/index.cose") B, blob $(wc -c < "$work/blob.bin") B; nginx (2 workers) serves random files of those sizes."
+echo "$ROUNDS rounds of $DURATION per case; each ratio is against nginx measured in the same round. wrk $THREADS threads."
+echo "Server, nginx and wrk share this machine's $(nproc) cores; loopback only; load average $(cut -d' ' -f1-3 /proc/loadavg)."

@@ -10,10 +10,15 @@ public final class Brotli {
   private Brotli() {}
 
   public static byte[] compress(byte[] data) {
+    return compress(data, Kvxd1.BROTLI_QUALITY);
+  }
+
+  /** The same stream settings at another quality (trial compressions that compare inputs). */
+  static byte[] compress(byte[] data, int quality) {
     ensureAvailable();
     Encoder.Parameters params =
         new Encoder.Parameters()
-            .setQuality(Kvxd1.BROTLI_QUALITY)
+            .setQuality(quality)
             .setWindow(Kvxd1.BROTLI_LGWIN)
             .setMode(Encoder.Mode.GENERIC);
     try {

@@ -17,20 +17,22 @@ final class BsdiffMatcher {
 
   private final byte[] old;
   private final byte[] cur;
-  private final int[] sa;
+  private final SuffixSearch search;
   private final int minGain;
-
-  /** Result of {@link #search}: the old offset of the longest match found. */
-  private int matchPos;
 
   /**
    * @param minGain how many more bytes an exact match must cover than the current alignment
    *     already does before it starts a new control (bsdiff uses 8)
    */
   BsdiffMatcher(byte[] old, byte[] cur, int[] sa, int minGain) {
-    this.old = old;
-    this.cur = cur;
-    this.sa = sa;
+    this(new SuffixSearch(old, cur, sa), minGain);
+  }
+
+  /** A matcher that shares {@code search}'s remembered matches with other matchers of the pair. */
+  BsdiffMatcher(SuffixSearch search, int minGain) {
+    this.old = search.old();
+    this.cur = search.cur();
+    this.search = search;
     this.minGain = minGain;
   }
 
@@ -60,8 +62,8 @@ final class BsdiffMatcher {
         if ((++ticks & 0xfff) == 0) {
           deadline.check("matching");
         }
-        len = search(scan);
-        pos = matchPos;
+        len = search.length(scan);
+        pos = search.position(scan);
         for (; scsc < scan + len; scsc++) {
           if (scsc + lastOffset < oldLen && old[scsc + lastOffset] == cur[scsc]) {
             oldScore++;
@@ -165,52 +167,6 @@ final class BsdiffMatcher {
         controls.seek,
         Arrays.copyOf(diff, diffLen),
         Arrays.copyOf(extra, extraLen));
-  }
-
-  /**
-   * Binary search of the suffix array for the longest prefix of {@code cur[scan..]} in the old
-   * file; sets {@link #matchPos} and returns the match length.
-   */
-  private int search(int scan) {
-    int lo = 0;
-    int hi = sa.length - 1;
-    int lcpLo = matchLen(sa[lo], scan, 0);
-    int lcpHi = matchLen(sa[hi], scan, 0);
-    while (hi - lo >= 2) {
-      int mid = (lo + hi) >>> 1;
-      int p = sa[mid];
-      int l = matchLen(p, scan, Math.min(lcpLo, lcpHi));
-      boolean oldLess;
-      if (scan + l == cur.length) {
-        oldLess = false;
-      } else if (p + l == old.length) {
-        oldLess = true;
-      } else {
-        oldLess = (old[p + l] & 0xff) < (cur[scan + l] & 0xff);
-      }
-      if (oldLess) {
-        lo = mid;
-        lcpLo = l;
-      } else {
-        hi = mid;
-        lcpHi = l;
-      }
-    }
-    if (lcpLo > lcpHi) {
-      matchPos = sa[lo];
-      return lcpLo;
-    }
-    matchPos = sa[hi];
-    return lcpHi;
-  }
-
-  private int matchLen(int oldPos, int scan, int from) {
-    int max = Math.min(old.length - oldPos, cur.length - scan);
-    int l = from;
-    while (l < max && old[oldPos + l] == cur[scan + l]) {
-      l++;
-    }
-    return l;
   }
 
   /** Growable control columns; zero-length controls fold their seek into the previous one. */

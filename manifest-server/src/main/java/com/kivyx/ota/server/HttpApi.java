@@ -10,7 +10,6 @@ import com.kivyx.ota.server.expo.ExpoApi;
 import com.kivyx.ota.server.expo.ExpoChannel;
 import com.kivyx.ota.server.expo.ExpoResponse;
 import com.kivyx.ota.server.expo.ExpoTelemetry;
-import com.kivyx.ota.rollout.DecisionFunction;
 import com.kivyx.ota.rollout.Device;
 import com.kivyx.ota.store.StoreKeys;
 import com.kivyx.ota.store.StoreLayout;
@@ -75,6 +74,8 @@ final class HttpApi implements Handler<HttpServerRequest> {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final java.util.List<DeviceRoutes> protocols;
   private volatile boolean draining;
+  /** The channel paths of the snapshot seen last; rebuilt when the source swaps it. */
+  private volatile ChannelPaths paths;
   private final AtomicLong scrapes = new AtomicLong();
   private volatile long lastScrapeNanos;
   private volatile long scrapeIntervalNanos;
@@ -149,14 +150,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
     String route = protocol == null ? route(path) : protocol.route(path);
     HttpServerResponse resp = req.response();
     inFlight.incrementAndGet();
-    AtomicBoolean done = new AtomicBoolean();
-    Handler<Void> finish =
-        v -> {
-          if (done.compareAndSet(false, true)) {
-            inFlight.decrementAndGet();
-            metrics.request(route, resp.getStatusCode(), System.nanoTime() - start);
-          }
-        };
+    Finish finish = new Finish(route, resp, start);
     resp.endHandler(finish);
     resp.closeHandler(finish);
     if (draining && !route.equals("metrics")) {
@@ -179,6 +173,29 @@ final class HttpApi implements Handler<HttpServerRequest> {
       log.error("{} {} failed", req.method(), path, e);
       if (!resp.ended()) {
         error(req, 500, "internal", "internal error; see the server log");
+      }
+    }
+  }
+
+  /** Counts a request once, when its response ends or its connection closes (both on its event loop). */
+  private final class Finish implements Handler<Void> {
+    private final String route;
+    private final HttpServerResponse resp;
+    private final long start;
+    private boolean done;
+
+    Finish(String route, HttpServerResponse resp, long start) {
+      this.route = route;
+      this.resp = resp;
+      this.start = start;
+    }
+
+    @Override
+    public void handle(Void ignored) {
+      if (!done) {
+        done = true;
+        inFlight.decrementAndGet();
+        metrics.request(route, resp.getStatusCode(), System.nanoTime() - start);
       }
     }
   }
@@ -228,6 +245,15 @@ final class HttpApi implements Handler<HttpServerRequest> {
     switch (route) {
       case "index", "update" -> {
         requireMethod(read, "GET, HEAD");
+        ChannelSnapshot known = knownChannel(path, route);
+        if (known != null) {
+          if (route.equals("index")) {
+            index(req, known);
+          } else {
+            update(req, known);
+          }
+          return;
+        }
         // /v1/apps/{appId}/{platform}/channels/{channel}/{index|update}
         String[] parts = path.split("/", -1);
         if (parts.length != 8 || !parts[5].equals("channels")) {
@@ -288,6 +314,20 @@ final class HttpApi implements Handler<HttpServerRequest> {
     }
   }
 
+  /** The channel of a device path spelled as this server spells it, or null (see {@link ChannelPaths}). */
+  private ChannelSnapshot knownChannel(String path, String route) {
+    Optional<Snapshot> snapshot = source.snapshot();
+    if (snapshot.isEmpty()) {
+      return null;
+    }
+    ChannelPaths current = paths;
+    if (current == null || current.snapshot() != snapshot.get()) {
+      current = ChannelPaths.of(snapshot.get());
+      paths = current;
+    }
+    return (route.equals("index") ? current.indexes() : current.updates()).get(path);
+  }
+
   private static void requireMethod(boolean allowed, String allow) throws BadRequestException {
     if (!allowed) {
       throw new BadRequestException(405, "method_not_allowed", "use " + allow);
@@ -302,26 +342,27 @@ final class HttpApi implements Handler<HttpServerRequest> {
 
   private static void index(HttpServerRequest req, ChannelSnapshot channel) {
     HttpServerResponse resp = req.response();
-    resp.putHeader(HttpHeaders.ETAG, channel.indexEtag()).putHeader(HttpHeaders.CACHE_CONTROL, INDEX_CACHE);
-    if (ETags.matches(req.getHeader(HttpHeaders.IF_NONE_MATCH), channel.indexEtag())) {
+    Answer index = channel.indexAnswer();
+    resp.putHeader(HttpHeaders.ETAG, index.etagHeader()).putHeader(HttpHeaders.CACHE_CONTROL, INDEX_CACHE);
+    if (ETags.matches(req.getHeader(HttpHeaders.IF_NONE_MATCH), index.etag())) {
       resp.setStatusCode(304).end();
       return;
     }
-    resp.putHeader(HttpHeaders.CONTENT_TYPE, COSE_TYPE).end(Buffer.buffer(channel.indexCose()));
+    resp.putHeader(HttpHeaders.CONTENT_TYPE, COSE_TYPE).end(index.wire());
   }
 
   private static void update(HttpServerRequest req, ChannelSnapshot channel) throws BadRequestException {
-    MultiMap params = req.params();
-    Device device = DeviceQuery.parse(params);
-    Decision decision = DecisionFunction.decide(channel.index(), device);
+    MultiMap simple = SimpleQuery.parse(req.query());
+    Device device = DeviceQuery.parse(simple != null ? simple : req.params());
+    Decision decision = channel.decider().decide(device);
     Answer answer = channel.answers().forDecision(decision);
     HttpServerResponse resp = req.response();
-    resp.putHeader(HttpHeaders.ETAG, answer.etag()).putHeader(HttpHeaders.CACHE_CONTROL, UPDATE_CACHE);
+    resp.putHeader(HttpHeaders.ETAG, answer.etagHeader()).putHeader(HttpHeaders.CACHE_CONTROL, UPDATE_CACHE);
     if (ETags.matches(req.getHeader(HttpHeaders.IF_NONE_MATCH), answer.etag())) {
       resp.setStatusCode(304).end();
       return;
     }
-    resp.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(Buffer.buffer(answer.body()));
+    resp.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(answer.wire());
   }
 
   /** The store's own paths: verified index bytes for {@code index.cose}, files for blobs. */

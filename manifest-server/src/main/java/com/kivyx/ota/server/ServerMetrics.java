@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The server's Prometheus metrics: requests per route and status with latency histograms,
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ServerMetrics implements SourceListener {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
   private final Map<EventLabels, Counter> events = new ConcurrentHashMap<>();
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
@@ -48,20 +49,27 @@ public final class ServerMetrics implements SourceListener {
   }
 
   void request(String route, int status, long nanos) {
-    String key = route + ' ' + status;
-    Timer timer = timers.get(key);
+    // By route, then status as an index: no key string is built per request.
+    AtomicReferenceArray<Timer> byStatus = timers.get(route);
+    if (byStatus == null) {
+      byStatus = timers.computeIfAbsent(route, r -> new AtomicReferenceArray<>(600));
+    }
+    boolean cached = status >= 0 && status < byStatus.length();
+    Timer timer = cached ? byStatus.get(status) : null;
     if (timer == null) {
+      // Micrometer returns the registered meter for the same name and tags: a race registers once.
       timer =
-          timers.computeIfAbsent(
-              key,
-              k -> Timer.builder("kivyx_ota_http_requests")
-                  .description("HTTP requests by route and status")
-                  .tag("route", route)
-                  .tag("status", String.valueOf(status))
-                  .publishPercentileHistogram()
-                  .minimumExpectedValue(Duration.ofNanos(50_000))
-                  .maximumExpectedValue(Duration.ofSeconds(10))
-                  .register(registry));
+          Timer.builder("kivyx_ota_http_requests")
+              .description("HTTP requests by route and status")
+              .tag("route", route)
+              .tag("status", String.valueOf(status))
+              .publishPercentileHistogram()
+              .minimumExpectedValue(Duration.ofNanos(50_000))
+              .maximumExpectedValue(Duration.ofSeconds(10))
+              .register(registry);
+      if (cached) {
+        byStatus.set(status, timer);
+      }
     }
     timer.record(nanos, TimeUnit.NANOSECONDS);
   }

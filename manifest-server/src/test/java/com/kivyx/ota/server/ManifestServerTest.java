@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -137,6 +138,30 @@ class ManifestServerTest {
     HttpResponse<byte[]> other = get(BASE + "/update?deviceId=d-1&runtimeVersion=1.0.0", "If-None-Match", etag);
     assertThat(other.statusCode()).isEqualTo(200);
     assertThat(other.headers().firstValue("ETag")).isNotEqualTo(Optional.of(etag));
+  }
+
+  @Test
+  void updateWritesTheBytesTheDecisionFunctionsAnswerHasForEveryDevice() throws Exception {
+    // The server decides with its prepared ChannelDecider and writes a prebuilt buffer; the
+    // reference is core's DecisionFunction and the answer's own bytes, device by device.
+    ChannelSnapshot channel = server.source().snapshot().orElseThrow().channels().values().stream()
+        .filter(c -> c.key().appId().equals(APP)).findFirst().orElseThrow();
+    List<Optional<String>> currents = List.of(Optional.empty(), Optional.of("r1"), Optional.of("r2"), Optional.of("r-unknown"));
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int i = 0; i < 200; i++) {
+      Optional<String> current = currents.get(i % currents.size());
+      boolean german = i % 3 == 0;
+      String runtime = i % 7 == 0 ? "9.9.9" : "1.0.0";
+      Device device = new Device("fleet-" + i, runtime, current, Optional.empty(), Optional.empty(), german ? Map.of("country", "DE") : Map.of());
+      HttpResponse<byte[]> response = get(BASE + "/update?deviceId=fleet-" + i + "&runtimeVersion=" + runtime
+          + current.map(c -> "&currentReleaseId=" + c).orElse("") + (german ? "&attr.country=DE" : ""));
+      Answer expected = channel.answers().forDecision(DecisionFunction.decide(channel.index(), device));
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).as("device %d", i).isEqualTo(expected.body());
+      assertThat(response.headers().firstValue("ETag")).hasValue(expected.etag());
+      seen.add(expected.etag());
+    }
+    assertThat(seen).as("distinct answers among the devices").hasSizeGreaterThanOrEqualTo(4);
   }
 
   @Test

@@ -2,7 +2,6 @@ package com.kivyx.ota.server.codepush;
 
 import com.kivyx.ota.format.Semver;
 import com.kivyx.ota.rollout.Decision;
-import com.kivyx.ota.rollout.DecisionFunction;
 import com.kivyx.ota.rollout.Device;
 import io.vertx.core.buffer.Buffer;
 import java.util.Map;
@@ -23,7 +22,7 @@ final class UpdateCheck {
 
   /** @param baseUrl absolute, ending in {@code /}: the download URL is it plus the blob's store path */
   static Buffer answer(CodePushChannel channel, UpdateCheckQuery query, String baseUrl) {
-    Decision decision = DecisionFunction.decide(channel.snapshot().index(), device(channel, query));
+    Decision decision = channel.snapshot().decider().decide(device(channel, query));
     if (decision.kind() == Decision.Kind.UPDATE) {
       Offer offer = channel.offers().get(decision.releaseId().orElseThrow());
       if (offer != null && !query.packageHash().equals(Optional.of(offer.pkg().packageHash()))) {

@@ -84,7 +84,7 @@ public final class ExpoApi {
         current == null || current.isEmpty() || current.equals(embedded)
             ? Optional.empty()
             : Optional.of(expo.releaseByUpdateId().getOrDefault(current, UNKNOWN_UPDATE + current));
-    Decision decision = DecisionFunction.decide(ch.index(), new Device(deviceId, runtime.trim(), currentRelease, Optional.empty(), Optional.empty(), Map.of()));
+    Decision decision = ch.decider().decide(new Device(deviceId, runtime.trim(), currentRelease, Optional.empty(), Optional.empty(), Map.of()));
     return switch (decision.kind()) {
       case NONE -> ExpoResponse.NO_CONTENT;
       // A release published without Expo output has nothing to send an Expo client: it stays put.
