@@ -2,25 +2,11 @@ package com.kivyx.ota.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code kivyx-ota analyze}'s arguments and its answer when Prometheus is not there (GuardrailIT runs it against a real one). */
 class AnalyzeCommandTest {
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Cli.newCommandLine(new KivyxOta());
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
-  }
-
   private static final String[] CHANNEL = {"--app", "com.example.app", "--platform", "android", "--channel", "production", "--release", "r1"};
 
   private static String[] with(String... more) {
@@ -33,19 +19,19 @@ class AnalyzeCommandTest {
 
   @Test
   void everyArgumentIsCheckedBeforeAnyQuery() {
-    assertThat(run("analyze", "--prometheus-url", "http://127.0.0.1:1").err()).contains("Missing required options", "--app", "--platform", "--channel");
-    assertThat(run(with()).err()).contains("Missing required option: '--prometheus-url=URL'");
-    assertThat(run(with("--prometheus-url", "ftp://x")).err()).contains("--prometheus-url must be http(s)://HOST:PORT");
-    assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--platform", "web")).code()).isEqualTo(2);
-    assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--since", "yesterday")).err()).contains("--since must be an RFC 3339 time");
-    assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--baseline-trials", "10")).err())
+    assertThat(CliRun.of("analyze", "--prometheus-url", "http://127.0.0.1:1").err()).contains("Missing required options", "--app", "--platform", "--channel");
+    assertThat(CliRun.of(with()).err()).contains("Missing required option: '--prometheus-url=URL'");
+    assertThat(CliRun.of(with("--prometheus-url", "ftp://x")).err()).contains("--prometheus-url must be http(s)://HOST:PORT");
+    assertThat(CliRun.of(with("--prometheus-url", "http://127.0.0.1:1", "--platform", "web")).code()).isEqualTo(2);
+    assertThat(CliRun.of(with("--prometheus-url", "http://127.0.0.1:1", "--since", "yesterday")).err()).contains("--since must be an RFC 3339 time");
+    assertThat(CliRun.of(with("--prometheus-url", "http://127.0.0.1:1", "--baseline-trials", "10")).err())
         .contains("--baseline-trials and --baseline-failures go together");
-    assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--baseline-trials", "10", "--baseline-failures", "11")).err())
+    assertThat(CliRun.of(with("--prometheus-url", "http://127.0.0.1:1", "--baseline-trials", "10", "--baseline-failures", "11")).err())
         .contains("--baseline-failures must be 0 to --baseline-trials");
-    assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--halt")).err()).contains("Missing required argument", "--store", "--key");
-    assertThat(run(with("--prometheus-url", "http://127.0.0.1:1", "--store", "/tmp/x", "--key", "k.pem")).err())
+    assertThat(CliRun.of(with("--prometheus-url", "http://127.0.0.1:1", "--halt")).err()).contains("Missing required argument", "--store", "--key");
+    assertThat(CliRun.of(with("--prometheus-url", "http://127.0.0.1:1", "--store", "/tmp/x", "--key", "k.pem")).err())
         .contains("Missing required argument", "--halt");
-    Run badRate = run(with("--prometheus-url", "http://127.0.0.1:1", "--false-halt-rate", "0.7"));
+    CliRun badRate = CliRun.of(with("--prometheus-url", "http://127.0.0.1:1", "--false-halt-rate", "0.7"));
     assertThat(badRate.code()).isEqualTo(2);
     assertThat(badRate.err()).contains("falseHaltRate must be above 0 and below 0.5").doesNotContain("\tat ");
   }
@@ -56,19 +42,19 @@ class AnalyzeCommandTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closed = socket.getLocalPort();
     }
-    Run r = run(with("--prometheus-url", "http://127.0.0.1:" + closed));
+    CliRun r = CliRun.of(with("--prometheus-url", "http://127.0.0.1:" + closed));
     assertThat(r.code()).as(r.err()).isEqualTo(AnalyzeCommand.INCONCLUSIVE);
     assertThat(r.out()).contains("\"verdict\":\"Inconclusive\"", "cannot reach Prometheus");
   }
 
   @Test
   void theBenchmarkPrintsBothRulesForEveryScenario() {
-    Run r = run("analyze-bench", "--rollouts", "50", "--max-trials", "2000");
+    CliRun r = CliRun.of("analyze-bench", "--rollouts", "50", "--max-trials", "2000");
     assertThat(r.code()).as(r.err()).isZero();
     for (String row : new String[] {"at the limit (p = L)", "1x baseline", "2x baseline", "5x baseline", "10x baseline"}) {
       assertThat(r.out()).contains("| " + row);
     }
     assertThat(r.out()).contains("guardrail (SPRT", "fixed threshold (rate > L on > 3 looks)");
-    assertThat(run("analyze-bench", "--rollouts", "0").code()).isEqualTo(2);
+    assertThat(CliRun.of("analyze-bench", "--rollouts", "0").code()).isEqualTo(2);
   }
 }

@@ -41,8 +41,6 @@ import com.kivyx.ota.testing.S3TestServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +63,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -237,16 +234,16 @@ class GuardrailIT {
     String[] common = {"analyze", "--prometheus-url", prometheus.url.toString(), "--app", app, "--platform", "android", "--channel", "production",
         "--release", "bad-v2", "--since", a.startedAt(), "--baseline-trials", String.valueOf(a.baseline().trials()),
         "--baseline-failures", String.valueOf(a.baseline().failures())};
-    Run dry = cli(common);
-    assertThat(dry.code).as(dry.err).isEqualTo(AnalyzeCommand.HALT);
-    JsonNode verdict = new ObjectMapper().readTree(dry.out);
+    CliRun dry = CliRun.of(common);
+    assertThat(dry.code()).as(dry.err()).isEqualTo(AnalyzeCommand.HALT);
+    JsonNode verdict = new ObjectMapper().readTree(dry.out());
     assertThat(verdict.get("verdict").asText()).isEqualTo("Halt");
     assertThat(verdict.get("trials").asLong()).isGreaterThan(0);
     assertThat(verdict.get("query").asText()).contains("release=\"bad-v2\"");
     List<String> halting = new ArrayList<>(List.of(common));
     halting.addAll(List.of("--halt", "--store", cdn.toString(), "--key", keyFile.toString(), "--kid", signer.kid()));
-    Run halt = cli(halting.toArray(String[]::new));
-    assertThat(halt.code).as(halt.err).isEqualTo(AnalyzeCommand.HALT);
+    CliRun halt = CliRun.of(halting.toArray(String[]::new));
+    assertThat(halt.code()).as(halt.err()).isEqualTo(AnalyzeCommand.HALT);
     ChannelIndex cdnIndex = new Documents().readChannelIndex(new CoseVerifier(Map.of(signer.kid(), signer.publicKey()))
         .verify(Files.readAllBytes(cdn.resolve("apps/" + app + "/android/production/index.cose")), ChannelIndex.CONTENT_TYPE).payload());
     assertThat(cdnIndex.releases()).singleElement().satisfies(r -> assertThat(r.rollout().weight()).isZero());
@@ -336,18 +333,6 @@ class GuardrailIT {
     HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(serverUrls.get(0)
         .resolve("v1/apps/" + app + "/android/channels/production/index")).build(), HttpResponse.BodyHandlers.ofByteArray());
     return new Documents().readChannelIndex(new CoseVerifier(Map.of(signer.kid(), signer.publicKey())).verify(r.body(), ChannelIndex.CONTENT_TYPE).payload());
-  }
-
-  private record Run(int code, String out, String err) {}
-
-  private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Cli.newCommandLine(new KivyxOta());
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString().trim(), err.toString());
   }
 
   private KubernetesClient newClient() {

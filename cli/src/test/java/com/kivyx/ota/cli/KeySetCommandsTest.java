@@ -14,8 +14,6 @@ import com.kivyx.ota.store.DirectoryStore;
 import com.kivyx.ota.store.StoreLayout;
 import com.kivyx.ota.verify.ChannelVerifier;
 import com.kivyx.ota.verify.DocumentRejectedException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,24 +24,21 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** keys root / rotate / revoke / resign through the command line, on a directory store, judged by the core verifiers. */
 class KeySetCommandsTest {
   private static final String APP = "com.kivyx.keys";
   private static final ChannelId CHANNEL = new ChannelId(APP, Platform.ANDROID, "production");
   @TempDir Path dir;
-  private StringWriter out = new StringWriter();
-  private StringWriter err = new StringWriter();
+  private String out = "";
+  private String err = "";
   private String store;
 
   private int run(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CommandLine cl = Cli.newCommandLine(new KivyxOta());
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    CliRun run = CliRun.of(args);
+    out = run.out();
+    err = run.err();
+    return run.code();
   }
 
   private String key(String name) {

@@ -13,8 +13,6 @@ import com.kivyx.ota.testing.RekorServer;
 import com.kivyx.ota.transparency.HashedRekord;
 import com.kivyx.ota.transparency.LoggedEntry;
 import com.kivyx.ota.transparency.RekorV2Client;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,15 +23,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** attest → publish (with a real Rekor v2 log) → audit, through the command line. */
 class ProvenanceCommandIT {
   static final String INDEX = "apps/com.acme.app/android/production/index.cose";
   @TempDir Path dir;
   RekorServer rekor;
-  StringWriter out;
-  StringWriter err;
+  String out = "";
+  String err = "";
   Path store;
   Path logPub;
 
@@ -56,12 +53,10 @@ class ProvenanceCommandIT {
   }
 
   int run(String... args) {
-    out = new StringWriter();
-    err = new StringWriter();
-    CommandLine cl = Cli.newCommandLine(new KivyxOta());
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return cl.execute(args);
+    CliRun run = CliRun.of(args);
+    out = run.out();
+    err = run.err();
+    return run.code();
   }
 
   String key(String name) {
