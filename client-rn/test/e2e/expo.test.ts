@@ -66,6 +66,17 @@ const chain = (() => {
     leafPem: forge.pki.certificateToPem(leaf),
     // PKCS#1, as node-forge and older Expo tooling write it
     leafKeyPem: leafKeys.privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+    /** A new leaf from the same root: the signing key rotates, the root embedded in the app stays. */
+    issueLeaf(commonName: string): { certPem: string; keyPem: string } {
+      const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+      const cert = makeCertificate({
+        commonName,
+        publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }).toString(),
+        issuer: { cert: root, privateKeyPem: rootPrivate },
+        ca: false,
+      });
+      return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKey.export({ type: "pkcs1", format: "pem" }).toString() };
+    },
   };
 })();
 
@@ -230,6 +241,36 @@ test("multipart: protocol headers, manifest + extensions + certificate_chain par
   assert.throws(() => verifiedLeaf(served, otherRootPem), /not signed by the next one/);
   // a keyid the app is not configured with
   assert.throws(() => verifySignedBody(manifestPart.body, partHeader(manifestPart, "expo-signature"), leaf, "root"), /keyid=main/);
+});
+
+test("leaf rotation: the next release is signed by a new leaf from the same root, which the app's embedded root accepts", async () => {
+  await ready();
+  const app = "com.expo.leafrotation";
+  const assets = resolve(work, "rotation-assets");
+  mkdirSync(assets, { recursive: true });
+  writeFileSync(resolve(assets, "logo.png"), Buffer.from("89504e470d0a1a0a0000000d49484452", "hex"));
+  publish(app, 1, ["--bundle", CORPUS("v1.hbc"), "--assets", assets], signedWithChain());
+  const next = chain.issueLeaf("Kivyx test leaf 2");
+  mkdirSync(resolve(keys, "chain2"), { recursive: true });
+  writeFileSync(resolve(keys, "chain2", "leaf.key.pem"), next.keyPem);
+  writeFileSync(resolve(keys, "chain2", "leaf.cert.pem"), next.certPem);
+  const r2 = publish(app, 2, ["--bundle", CORPUS("v2.hbc"), "--assets", assets], [
+    "--expo-asset-base-url", base, "--expo-key", resolve(keys, "chain2", "leaf.key.pem"),
+    "--expo-certificate-chain", resolve(keys, "chain2", "leaf.cert.pem"),
+  ]);
+  await serverSees(app, r2.indexVersion);
+
+  const a = await checkForUpdate(manifestUrl(app), { platform: "android", runtimeVersion: RUNTIME, clientId: "device-a", expectSignature: true });
+  assert.equal(a.status, 200, a.body.toString());
+  const manifestPart = part(a, "manifest");
+  assert.equal((JSON.parse(manifestPart.body) as ExpoManifest).id, r2.expoUpdateId);
+  const served = part(a, "certificate_chain").body;
+  assert.equal(pemCertificates(served)[0], pemCertificates(next.certPem)[0], "the new leaf is served");
+  const leaf = verifiedLeaf(served, chain.rootPem);
+  verifySignedBody(manifestPart.body, partHeader(manifestPart, "expo-signature"), leaf, "main");
+  // the retired leaf did not sign it
+  const oldLeaf = verifiedLeaf(chain.leafPem, chain.rootPem);
+  assert.throws(() => verifySignedBody(manifestPart.body, partHeader(manifestPart, "expo-signature"), oldLeaf, "main"), /signature was incorrect/);
 });
 
 test("tampered bytes in transit are refused by the signature check", async () => {
