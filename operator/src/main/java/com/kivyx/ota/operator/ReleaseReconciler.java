@@ -103,8 +103,10 @@ public final class ReleaseReconciler implements Reconciler<Release> {
       return UpdateControl.patchStatus(release);
     }
     Channel channel = named.get();
-    if (status == null || status.phase() != Phase.PUBLISHING || !Long.valueOf(generation).equals(status.observedGeneration())) {
+    boolean retry = status != null && status.phase() == Phase.FAILED && Long.valueOf(generation).equals(status.observedGeneration());
+    if (!retry && (status == null || status.phase() != Phase.PUBLISHING || !Long.valueOf(generation).equals(status.observedGeneration()))) {
       // Show Publishing first, then do the work in the next round: a long publish is visible.
+      // A retry after a failure publishes at once: the status stays Failed, with its reason, until it succeeds.
       String message = "publishing into the store of Channel " + spec.channel();
       events.record(release, EventRecorder.NORMAL, "Publishing", message);
       release.setStatus(status(status, Phase.PUBLISHING, message, generation, false, "Publishing"));

@@ -115,6 +115,12 @@ class OperatorProvenanceIT {
     awaitPhase("foreign-builder", ReleaseStatus.Phase.FAILED);
     assertThat(get("unattested").getStatus().message()).contains("no attestation");
     assertThat(get("foreign-builder").getStatus().message()).contains("UNKNOWN_BUILDER");
+    // the operator retries with backoff (the first retry comes after 2 s); a retry never flips a Failed Release back to Publishing
+    for (int i = 0; i < 25; i++) {
+      assertThat(get("foreign-builder").getStatus().phase()).isEqualTo(ReleaseStatus.Phase.FAILED);
+      assertThat(get("unattested").getStatus().phase()).isEqualTo(ReleaseStatus.Phase.FAILED);
+      sleep(200);
+    }
 
     ReleaseStatus.Transparency logged = get("app-v1").getStatus().transparency();
     assertThat(logged).isNotNull();
@@ -197,6 +203,15 @@ class OperatorProvenanceIT {
           .orElse(null);
     } catch (RuntimeException e) {
       return null;
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
   }
 }
