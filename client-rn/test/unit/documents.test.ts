@@ -47,6 +47,17 @@ for (const c of vectors.cases) {
   });
 }
 
+test("documents.json: the index entry's transparency log entry reads as Java wrote it", () => {
+  const c = vectors.cases.find((x) => x.name === "channel-index-with-transparency")!;
+  const index = readChannelIndex(verifier.verify(fromHex(c.coseHex), c.contentType).payload);
+  const t = index.releases[0]!.transparency!;
+  assert.equal(t.origin, "log.example.com");
+  assert.equal(t.logIndex, 8);
+  assert.equal(t.size, 987);
+  assert.match(t.url, /^apps\/.+\/blobs\/sha256\/[0-9a-f]{64}$/);
+  assert.equal(t.url.slice(-64), t.sha256);
+});
+
 test("a pinned key may also be given as an SPKI PEM", () => {
   const [kid, hex] = Object.entries(vectors.keys)[0]!;
   const spki = Buffer.concat([

@@ -6,10 +6,14 @@ import static com.kivyx.ota.testing.SampleDocuments.index;
 import static com.kivyx.ota.testing.SampleDocuments.release;
 import static com.kivyx.ota.testing.SampleDocuments.sha256Hex;
 
+import com.kivyx.ota.format.AttestationRef;
 import com.kivyx.ota.format.AttributeRule;
 import com.kivyx.ota.format.ChannelIndex;
+import com.kivyx.ota.format.ChannelRelease;
 import com.kivyx.ota.format.DeltaRef;
 import com.kivyx.ota.format.Documents;
+import com.kivyx.ota.format.LogEntryRef;
+import com.kivyx.ota.format.Provenance;
 import com.kivyx.ota.format.ReleaseManifest;
 import com.kivyx.ota.format.Targeting;
 import com.kivyx.ota.signing.CborWriter;
@@ -63,6 +67,8 @@ final class DocumentVectors {
     cases.add(valid("channel-index", index, CoseSign1.sign(v1, index, channel)));
     cases.add(valid("channel-index-empty-with-revocation", index, CoseSign1.sign(v1, index, emptyChannel)));
     cases.add(valid("channel-index-second-pinned-key", index, CoseSign1.sign(v2, index, channel)));
+    cases.add(valid("release-manifest-with-provenance", release, CoseSign1.sign(v1, release, documents.write(attestedManifest()))));
+    cases.add(valid("channel-index-with-transparency", index, CoseSign1.sign(v1, index, documents.write(loggedIndex()))));
 
     byte[] good = CoseSign1.sign(v1, index, channel);
     byte[] header = CoseSign1.protectedHeader(index, KID_V1);
@@ -133,6 +139,30 @@ final class DocumentVectors {
         List.of(asset("assets/logo.png", "image/png", 99), asset("assets/fonts/Inter.ttf", "font/ttf", 310_000)),
         List.of(new DeltaRef(oldSha, DeltaRef.FORMAT_KVXD1, deltaSha, 321, SampleDocuments.blobUrl(deltaSha))),
         Map.of("notes", "Fixes \"login\" crash\nand ünïcödé ✓ \u0001", "ticket", "OTA-42"));
+  }
+
+  /** The provenance fields (docs/formats.md "Provenance"): read by both languages from the same bytes. */
+  private ReleaseManifest attestedManifest() {
+    ReleaseManifest m = release("rel-attested", 124, List.of(), List.of(), Map.of());
+    String attestationSha = sha256Hex("attestation");
+    Provenance provenance = new Provenance(
+        new AttestationRef(SampleDocuments.blobUrl(attestationSha), attestationSha, 1_234, "https://slsa.dev/provenance/v1"),
+        logEntry("attestation log entry", 7),
+        "https://ci.example.com/builders/kivyx", "0123456789abcdef0123456789abcdef01234567");
+    return new ReleaseManifest(m.schema(), m.appId(), m.platform(), m.releaseId(), m.version(), m.versionCode(), m.runtimeVersion(),
+        m.createdAt(), m.launchAsset(), m.assets(), m.deltas(), m.metadata(), null, provenance);
+  }
+
+  private static ChannelIndex loggedIndex() {
+    ChannelRelease e = entry("rel-attested", 124, "1.2.0", 10_000, false, null);
+    ChannelRelease logged = new ChannelRelease(e.releaseId(), e.versionCode(), e.runtimeVersion(), e.manifest(), e.rollout(),
+        logEntry("manifest log entry", 8));
+    return index(43, 0, List.of(logged), List.of());
+  }
+
+  private static LogEntryRef logEntry(String content, long logIndex) {
+    String sha = sha256Hex(content);
+    return new LogEntryRef(SampleDocuments.blobUrl(sha), sha, 987, "log.example.com", logIndex);
   }
 
   private static ChannelIndex sampleIndex() {
