@@ -9,6 +9,7 @@ import com.kivyx.ota.crds.ReleaseStatus;
 import com.kivyx.ota.crds.Rollout;
 import com.kivyx.ota.crds.RolloutStatus;
 import com.kivyx.ota.crds.testing.KubeApi;
+import com.kivyx.ota.rollout.Buckets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,7 +68,7 @@ class KubernetesDemoIT {
     assertThat(rollout.phase()).isIn(RolloutStatus.PROGRESSING, RolloutStatus.PAUSED);
 
     // a Release reaches devices only through a Rollout: 1.0.1 at 10% of the devices that match its targeting, 1.0.0 nobody
-    int offered = 0;
+    long offered = 0;
     for (int i = 0; i < 200; i++) {
       JsonNode answer = getJson(channel + "/update?deviceId=device-" + i + "&runtimeVersion=1.0.0&rnVersion=0.76.0");
       if (answer.get("decision").asText().equals("update")) {
@@ -77,7 +78,10 @@ class KubernetesDemoIT {
         assertThat(answer.get("decision").asText()).isEqualTo("none");
       }
     }
-    assertThat(offered).isBetween(5, 45);
+    // exactly the devices whose bucket the weight reaches (the index's rollout id is the Rollout's uid)
+    String rolloutId = kube.client.resources(Rollout.class).inNamespace(NS).withName("app-1-0-1").get().getMetadata().getUid();
+    long inWeight = java.util.stream.IntStream.range(0, 200).filter(i -> Buckets.bucket(rolloutId, "device-" + i) < 1_000).count();
+    assertThat(offered).isEqualTo(inWeight).isBetween(1L, 199L);
     for (int i = 0; i < 50; i++) {
       assertThat(getJson(channel + "/update?deviceId=device-" + i + "&runtimeVersion=1.0.0&rnVersion=0.73.0").get("decision").asText()).isEqualTo("none");
     }
