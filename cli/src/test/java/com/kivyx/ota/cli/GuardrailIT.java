@@ -303,12 +303,10 @@ class GuardrailIT {
     awaitPhase(channel + "-v1", RolloutStatus.COMPLETED);
     awaitServed(app, channel + "-v1");
     DeviceFleet.Reported sent = fleet.trial(channel + "-v1", rolloutUid(channel + "-v1"), 100, 0, 3000, BASELINE_RATE, TrialReason.JS_ERROR);
-    // Prometheus 2.42's increase() extrapolates: right after a burst it over-counts, then
-    // converges as the window grows (3.16's anchored selectors would be exact at once)
-    Eventually.await(channel + "-v1's totals in its status, within 3% of what was sent", TIMEOUT, () -> {
+    // exact counts (no increase() extrapolation): once scraped, the status holds what was sent
+    Eventually.await(channel + "-v1's totals in its status, as sent", TIMEOUT, () -> {
       RolloutStatus st = status(channel + "-v1");
-      long seen = st.health() == null ? 0 : st.health().healthy() + st.health().rolledBack();
-      return Math.abs(seen - sent.trials()) <= sent.trials() * 3 / 100;
+      return st.health() != null && Long.valueOf(sent.healthy()).equals(st.health().healthy()) && Long.valueOf(sent.rolledBack()).equals(st.health().rolledBack());
     });
     return sent;
   }
