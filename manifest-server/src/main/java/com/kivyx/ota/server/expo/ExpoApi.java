@@ -41,14 +41,23 @@ public final class ExpoApi {
    * Channels requests named, per snapshot: (app, platform header, channel) checked once instead
    * of three patterns per poll. Racy slots of immutable records: a lost write is a miss.
    */
-  private final Route[] routes = new Route[64];
+  private final Route[] routes;
 
   private record Negotiated(String accept, Optional<AcceptedFormat> format) {}
 
   private record Route(Snapshot snapshot, String appId, String platform, String channel, ChannelId key, Optional<ChannelSnapshot> served) {}
 
   public ExpoApi(ExpoTelemetry telemetry) {
+    this(telemetry, 64);
+  }
+
+  /** @param routeSlots channels remembered at once, a power of two (1 in tests: every route shares the slot) */
+  public ExpoApi(ExpoTelemetry telemetry, int routeSlots) {
+    if (Integer.bitCount(routeSlots) != 1) {
+      throw new IllegalArgumentException("routeSlots must be a power of two, got " + routeSlots);
+    }
     this.telemetry = telemetry;
+    this.routes = new Route[routeSlots];
   }
 
   /** @param header a request header by (case-insensitive) name, or null */
