@@ -3,25 +3,31 @@ package com.kivyx.ota.server;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import com.kivyx.ota.store.Sha256;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the server learnt of the store's content-addressed blobs under the current snapshot: a
- * blob's key names its hash, so its size read once stays true, and a request for a known blob
- * needs neither a path check nor a stat on a worker thread. Small blobs keep their bytes too,
- * so they go out from memory. Starts over when the snapshot changes (its blob types may differ).
+ * Small blobs of the store in memory, with their headers ready, under the current snapshot: a
+ * blob's key names its SHA-256, so bytes read once and found to hash to that name are the blob
+ * for good, and a request for one needs neither a path check nor a stat on a worker thread.
+ * Bytes that do not match their name are never kept (the file goes out as stored; devices refuse
+ * it). Starts over when the snapshot changes (its blob types may differ).
  *
- * <p>Bounded: at most {@code maxEntries} blobs; bytes only of blobs up to {@code maxBlobBytes},
- * and {@code maxTotalBytes} in all. Past a bound a blob is served as before (stat, sendFile).
+ * <p>Bounded: at most {@code maxEntries} blobs of up to {@code maxBlobBytes} each and {@code
+ * maxTotalBytes} in all. Other blobs are served as before (stat, sendFile): past a megabyte the
+ * transfer costs far more than the stat.
  */
 final class BlobCache {
   /**
    * A blob as the server answers it.
    *
    * @param file the file to send when {@code bytes} is null
-   * @param bytes the content in memory, or null for a blob past the size bound
+   * @param bytes the content in memory, or null for a blob sent from its file
    */
   record Blob(String appId, String sha256, String file, long size, String etag, CharSequence etagHeader, CharSequence contentType, CharSequence contentLength, Buffer bytes) {
     static Blob of(String appId, String sha256, String file, long size, String contentType, byte[] bytes) {
@@ -65,9 +71,15 @@ final class BlobCache {
     return g.blobs().get(key);
   }
 
-  /** Whether a blob of this size would keep its bytes (read it whole, then {@link #put}). */
-  boolean keepsBytes(long size) {
+  /** Whether a blob of this size would be kept (then read it with {@link #readVerified} and {@link #put} it). */
+  boolean fits(long size) {
     return maxEntries > 0 && size <= maxBlobBytes && current.bytes().get() + size <= maxTotalBytes;
+  }
+
+  /** The file's bytes if they are {@code size} bytes with this SHA-256, else null. Blocks: call it on a worker. */
+  static byte[] readVerified(Path file, String sha256, long size) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    return bytes.length == size && Sha256.hex(bytes).equals(sha256) ? bytes : null;
   }
 
   /** Blobs remembered under the current snapshot. */
@@ -80,9 +92,9 @@ final class BlobCache {
     return current.bytes().get();
   }
 
-  /** Remembers a blob read under {@code snapshot}, unless a bound is reached. */
+  /** Remembers a blob (with its bytes) read under {@code snapshot}, unless a bound is reached. */
   void put(Snapshot snapshot, String key, Blob blob) {
-    if (maxEntries == 0) {
+    if (maxEntries == 0 || blob.bytes() == null) {
       return;
     }
     Generation g = current;
@@ -93,7 +105,7 @@ final class BlobCache {
     if (g.blobs().size() >= maxEntries) {
       return;
     }
-    long size = blob.bytes() == null ? 0 : blob.size();
+    long size = blob.size();
     if (g.bytes().addAndGet(size) > maxTotalBytes) {
       g.bytes().addAndGet(-size);
       return;

@@ -410,20 +410,19 @@ final class HttpApi implements Handler<HttpServerRequest> {
               }
               long size = ar.result().size();
               String type = snapshot.flatMap(s -> s.blobType(appId, sha256)).orElse("application/octet-stream");
-              if (snapshot.isEmpty() || !blobs.keepsBytes(size)) {
-                BlobCache.Blob blob = BlobCache.Blob.of(appId, sha256, file.toString(), size, type, null);
-                snapshot.ifPresent(s -> blobs.put(s, key, blob));
-                sendBlob(req, blob);
+              BlobCache.Blob fromFile = BlobCache.Blob.of(appId, sha256, file.toString(), size, type, null);
+              if (snapshot.isEmpty() || !blobs.fits(size)) {
+                sendBlob(req, fromFile);
                 return;
               }
-              vertx.fileSystem().readFile(file.toString()).onComplete(read -> {
-                // the file is a hash's name: different bytes mean a broken store, sent as it is (devices check the hash)
-                BlobCache.Blob blob = read.succeeded() && read.result().length() == size
-                    ? BlobCache.Blob.of(appId, sha256, file.toString(), size, type, read.result().getBytes())
-                    : BlobCache.Blob.of(appId, sha256, file.toString(), size, type, null);
-                if (read.succeeded() && read.result().length() == size) {
-                  blobs.put(snapshot.get(), key, blob);
+              vertx.<byte[]>executeBlocking(() -> BlobCache.readVerified(file, sha256, size), false).onComplete(read -> {
+                if (read.failed() || read.result() == null) {
+                  // bytes that are not what their name says are never kept: sent as stored, devices refuse them
+                  sendBlob(req, fromFile);
+                  return;
                 }
+                BlobCache.Blob blob = BlobCache.Blob.of(appId, sha256, file.toString(), size, type, read.result());
+                blobs.put(snapshot.get(), key, blob);
                 sendBlob(req, blob);
               });
             });

@@ -23,21 +23,21 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Blobs from the cache (bytes in memory, or a remembered size and sendFile) answer exactly as a
- * server without the cache does, which stats and sends the file every time: status, every
- * header and the bytes, for ranges, HEAD, If-None-Match and paths that must stay refused.
+ * Blobs from memory answer exactly as a server without the cache does, which stats and sends
+ * the file every time: status, every header and the bytes, for ranges, HEAD, If-None-Match and
+ * paths that must stay refused. And memory never holds bytes that do not hash to their name.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BlobFastPathTest {
   PublishedStore published;
   final List<ManifestServer> servers = new ArrayList<>();
   final BlobCache inMemory = BlobCache.defaults();
-  /** Blobs over 100 bytes keep only their size: those go out with sendFile. */
-  final BlobCache sizesOnly = new BlobCache(1_000, 100, 1 << 20);
+  /** Manifests and deltas from memory, bundles (over 2 KiB) from their file. */
+  final BlobCache smallOnly = new BlobCache(1_000, 2_048, 1 << 20);
   int reference;
   int blobCount;
   int memoryPort;
-  int sizesPort;
+  int smallPort;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
@@ -45,7 +45,7 @@ class BlobFastPathTest {
     published = new PublishedStore(dir);
     reference = start(new BlobCache(0, 0, 0));
     memoryPort = start(inMemory);
-    sizesPort = start(sizesOnly);
+    smallPort = start(smallOnly);
   }
 
   private int start(BlobCache blobs) {
@@ -129,7 +129,7 @@ class BlobFastPathTest {
     for (int pass = 0; pass < 2; pass++) {
       for (Request r : requests) {
         Seen expected = send(reference, r);
-        for (int port : new int[] {memoryPort, sizesPort}) {
+        for (int port : new int[] {memoryPort, smallPort}) {
           Seen got = send(port, r);
           assertThat(got.status()).as("pass %d, %s on %d", pass, r, port).isEqualTo(expected.status());
           assertThat(got.headers()).as("pass %d, %s on %d", pass, r, port).isEqualTo(expected.headers());
@@ -140,7 +140,35 @@ class BlobFastPathTest {
     // the comparison ran against both kinds of cached blob, not against a cache that stayed empty
     assertThat(inMemory.size()).isEqualTo(blobCount);
     assertThat(inMemory.bytesHeld()).isPositive();
-    assertThat(sizesOnly.size()).isEqualTo(blobCount);
-    assertThat(sizesOnly.bytesHeld()).isLessThanOrEqualTo(100L * blobCount);
+    assertThat(smallOnly.size()).isPositive().isLessThan(blobCount);
+    assertThat(smallOnly.bytesHeld()).isLessThanOrEqualTo(2_048L * smallOnly.size());
+  }
+
+  @Test
+  void tamperedFilesAreNeverKeptAndKeptBlobsStayTrue(@TempDir Path dir) throws Exception {
+    PublishedStore store = new PublishedStore(dir);
+    BlobCache blobs = BlobCache.defaults();
+    ManifestServer server = ManifestServer.start(ServerConfig.defaults("127.0.0.1", 0, Optional.of(store.root)),
+        store.directorySource(Duration.ofMinutes(10), new ServerMetrics()), new ServerMetrics(), List.of(), blobs);
+    servers.add(server);
+    var launch = store.r1.manifest().launchAsset();
+    Path file = store.root.resolve(launch.url());
+    byte[] original = Files.readAllBytes(file);
+    byte[] tampered = original.clone();
+    tampered[100] ^= 0x01;
+
+    // tampered before the first request: sent as stored (the device refuses it), not kept
+    Files.write(file, tampered);
+    assertThat(send(server.port(), new Request("GET", "/" + launch.url())).body()).isEqualTo(tampered);
+    assertThat(blobs.size()).isZero();
+    Files.write(file, original);
+    assertThat(send(server.port(), new Request("GET", "/" + launch.url())).body()).isEqualTo(original);
+    assertThat(blobs.size()).isEqualTo(1);
+
+    // changed after it was kept: what the name says is what goes out
+    Files.write(file, tampered);
+    Files.write(file, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    byte[] sent = send(server.port(), new Request("GET", "/" + launch.url())).body();
+    assertThat(com.kivyx.ota.store.Sha256.hex(sent)).isEqualTo(launch.sha256());
   }
 }
