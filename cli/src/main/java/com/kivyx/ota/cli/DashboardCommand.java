@@ -6,6 +6,7 @@ import com.kivyx.ota.dashboard.catalog.StoreCatalog;
 import com.kivyx.ota.dashboard.kube.KubeRolloutSource;
 import com.kivyx.ota.dashboard.kube.RolloutActions;
 import com.kivyx.ota.dashboard.kube.RolloutSource;
+import com.kivyx.ota.dashboard.writes.ChannelWrites;
 import com.kivyx.ota.store.ArtifactStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -39,6 +40,7 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions store;
+  @Mixin DashboardSigningOptions signing;
 
   @Option(names = "--pubkey", required = true, paramLabel = "[KID=]FILE", description = "Pinned public key: .pub.pem or the JSON of 'keys show' (repeatable).")
   List<String> pubkeys;
@@ -86,7 +88,15 @@ final class DashboardCommand implements Callable<Integer> {
     if (!kubernetes && (actions != Actions.off || !namespaces.isEmpty())) {
       throw new Cli.UsageError("--actions and --namespace need --kubernetes");
     }
+    signing.validate();
+    if (signing.enabled() && kubernetes) {
+      throw new Cli.UsageError("--signing-key is for static mode: with --kubernetes the operator signs the indexes; use the Rollout buttons");
+    }
+    if (signing.enabled() && !java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+      throw new Cli.UsageError("--signing-key needs a loopback --host (static mode has no sign-in): reach it with ssh -L or kubectl port-forward, got --host " + host);
+    }
     var keys = PublicKeyFiles.read(pubkeys);
+    var signer = signing.openSigner();
     PrintWriter err = spec.commandLine().getErr();
     try (ArtifactStore target = store.open()) {
       KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
@@ -97,9 +107,11 @@ final class DashboardCommand implements Callable<Integer> {
         case kubeconfig -> new RolloutActions(client.getConfiguration(), RolloutActions.Mode.OWN_IDENTITY);
       };
       DashboardServer server = DashboardServer.start(new DashboardSettings(host, port, deviceServerUrl.toString()),
-          new StoreCatalog(target, keys, Clock.systemUTC()), rollouts == null ? RolloutSource.none() : rollouts, Optional.ofNullable(writes));
+          new StoreCatalog(target, keys, Clock.systemUTC()), rollouts == null ? RolloutSource.none() : rollouts, Optional.ofNullable(writes),
+          signer.map(s -> new ChannelWrites(target, s, keys, Clock.systemUTC(), signing.ttl)));
       err.println("  dashboard on http://" + host + ":" + server.port() + "/ reading " + target.describe()
-          + (kubernetes ? " and Kubernetes Rollouts (actions: " + actions + ")" : "") + " (Ctrl-C stops)");
+          + (kubernetes ? " and Kubernetes Rollouts (actions: " + actions + ")" : "")
+          + (signer.isPresent() ? "; writes signed with key " + signer.get().kid() : "; read-only") + " (Ctrl-C stops)");
       err.flush();
       try {
         ServerRunner.runUntilStopped(server::close, stop);
