@@ -4,6 +4,7 @@ import com.kivyx.ota.dashboard.DashboardServer;
 import com.kivyx.ota.dashboard.DashboardSettings;
 import com.kivyx.ota.dashboard.catalog.StoreCatalog;
 import com.kivyx.ota.dashboard.kube.KubeRolloutSource;
+import com.kivyx.ota.dashboard.kube.ProxyHeaders;
 import com.kivyx.ota.dashboard.kube.RolloutActions;
 import com.kivyx.ota.dashboard.kube.RolloutSource;
 import com.kivyx.ota.dashboard.writes.ChannelWrites;
@@ -35,8 +36,9 @@ import picocli.CommandLine.Spec;
     })
 final class DashboardCommand implements Callable<Integer> {
   static final int DEFAULT_PORT = 8090;
+  private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
 
-  enum Actions { off, token, kubeconfig }
+  enum Actions { off, token, kubeconfig, impersonate }
 
   @Spec CommandSpec spec;
   @Mixin StoreOptions store;
@@ -64,8 +66,18 @@ final class DashboardCommand implements Callable<Integer> {
 
   @Option(names = "--actions", paramLabel = "MODE",
       description = {"With --kubernetes, the Rollout buttons: off (read-only, default); token (PATCH with the bearer token a sign-in proxy passes",
-          "in Authorization); kubeconfig (PATCH as the kubeconfig's user: local use only, like kubectl)."})
+          "in Authorization); kubeconfig (PATCH as the kubeconfig's user: local use only, like kubectl); impersonate (a sign-in",
+          "proxy names the person in --user-header/--groups-header; the dashboard's ServiceAccount checks a SubjectAccessReview",
+          "and PATCHes with Impersonate-User/-Group. The proxy must strip client-sent copies of those headers)."})
   Actions actions = Actions.off;
+
+  @Option(names = "--user-header", paramLabel = "NAME",
+      description = "With --actions impersonate: the header naming the signed-in user (default: ${DEFAULT-VALUE}).")
+  String userHeader = ProxyHeaders.DEFAULT.userHeader();
+
+  @Option(names = "--groups-header", paramLabel = "NAME",
+      description = "With --actions impersonate: the header with the user's groups, comma-separated or repeated (default: ${DEFAULT-VALUE}).")
+  String groupsHeader = ProxyHeaders.DEFAULT.groupsHeader();
 
   private final CountDownLatch stop;
 
@@ -88,6 +100,12 @@ final class DashboardCommand implements Callable<Integer> {
     if (!kubernetes && (actions != Actions.off || !namespaces.isEmpty())) {
       throw new Cli.UsageError("--actions and --namespace need --kubernetes");
     }
+    if (actions != Actions.impersonate && (!userHeader.equals(ProxyHeaders.DEFAULT.userHeader()) || !groupsHeader.equals(ProxyHeaders.DEFAULT.groupsHeader()))) {
+      throw new Cli.UsageError("--user-header and --groups-header need --actions impersonate (other modes never read them)");
+    }
+    if (!HEADER_NAME.matcher(userHeader).matches() || !HEADER_NAME.matcher(groupsHeader).matches() || userHeader.equalsIgnoreCase(groupsHeader)) {
+      throw new Cli.UsageError("--user-header and --groups-header must be two different HTTP header names, got '" + userHeader + "' and '" + groupsHeader + "'");
+    }
     signing.validate();
     if (signing.enabled() && kubernetes) {
       throw new Cli.UsageError("--signing-key is for static mode: with --kubernetes the operator signs the indexes; use the Rollout buttons");
@@ -105,6 +123,7 @@ final class DashboardCommand implements Callable<Integer> {
         case off -> null;
         case token -> new RolloutActions(client.getConfiguration(), RolloutActions.Mode.TOKEN);
         case kubeconfig -> new RolloutActions(client.getConfiguration(), RolloutActions.Mode.OWN_IDENTITY);
+        case impersonate -> new RolloutActions(client.getConfiguration(), RolloutActions.Mode.IMPERSONATE, new ProxyHeaders(userHeader, groupsHeader));
       };
       DashboardServer server = DashboardServer.start(new DashboardSettings(host, port, deviceServerUrl.toString()),
           new StoreCatalog(target, keys, Clock.systemUTC()), rollouts == null ? RolloutSource.none() : rollouts, Optional.ofNullable(writes),
