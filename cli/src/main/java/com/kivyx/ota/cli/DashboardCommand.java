@@ -10,7 +10,6 @@ import com.kivyx.ota.dashboard.kube.RolloutSource;
 import com.kivyx.ota.dashboard.writes.ChannelWrites;
 import com.kivyx.ota.store.ArtifactStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Clock;
@@ -117,7 +116,7 @@ final class DashboardCommand implements Callable<Integer> {
     var signer = signing.openSigner();
     PrintWriter err = spec.commandLine().getErr();
     try (ArtifactStore target = store.open()) {
-      KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
+      KubernetesClient client = kubernetes ? KubeClients.builder().build() : null;
       KubeRolloutSource rollouts = kubernetes ? new KubeRolloutSource(client, namespaces).awaitSynced(60) : null;
       RolloutActions writes = switch (actions) {
         case off -> null;
