@@ -114,6 +114,11 @@ final class DashboardCommand implements Callable<Integer> {
     }
     var keys = PublicKeyFiles.read(pubkeys);
     var signer = signing.openSigner();
+    if (signer.isPresent() && (keys.get(signer.get().kid()) == null
+        || !java.util.Arrays.equals(keys.get(signer.get().kid()).getEncoded(), signer.get().publicKey().getEncoded()))) {
+      throw new Cli.UsageError("the --signing-key (kid " + signer.get().kid() + ") is not among the --pubkey keys: devices pinned to those would refuse "
+          + "what it signs; pass its public key as --pubkey " + signer.get().kid() + "=FILE, or set --signing-kid to the name it is pinned under");
+    }
     PrintWriter err = spec.commandLine().getErr();
     try (ArtifactStore target = store.open()) {
       KubernetesClient client = kubernetes ? KubeClients.builder().build() : null;
