@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
       "Serve the dashboard: every channel's signed index (verified with --pubkey), releases and their deltas, a",
       "Verify button, and 'why not this device?' on the real decision function. With --kubernetes it also shows",
       "Rollouts; with --actions, Promote / Abort / Resume are Kubernetes PATCHes under the user's own identity.",
+      "Without Kubernetes it is read-only unless started with --signing-key: then the channel page changes weights,",
+      "revokes and re-signs, as 'kivyx-ota rollout' does.",
       "Never expose it to devices: it is a separate process from 'serve'."
     })
 final class DashboardCommand implements Callable<Integer> {
