@@ -45,7 +45,7 @@
     var yMax = spec.limit ? spec.limit.value : 0;
     var opts = {
       width: Math.max(320, el.clientWidth || 800), height: 260, series: series, plugins: [overlay(spec)],
-      scales: { y: { range: function (u, min, max) { return [0, Math.max(max || 0, yMax) * 1.15 || 1]; } } },
+      scales: { x: { time: true, range: function () { return [spec.from, spec.to]; } }, y: { range: function (u, min, max) { return [0, Math.max(max || 0, yMax) * 1.15 || 1]; } } },
       axes: [{ stroke: "#1a1a1a" }, { stroke: "#1a1a1a", label: spec.unit, size: 70 }],
       legend: { live: true }
     };

@@ -14,11 +14,12 @@ import java.util.Optional;
  * JavaScript runs, the table is what a reader without it (or a screen reader) gets. Each point has
  * a table cell that says the count behind a rate ("4.0% (2 of 50)").
  *
+ * @param from the range asked for, in epoch seconds: the x axis spans it even when samples cover less
  * @param times epoch seconds, shared by every line
  * @param limit a horizontal line (the guardrail's failed-trial limit), in the lines' unit
  * @param problem why there is no chart (Prometheus down or refusing): shown where the chart would be
  */
-public record Chart(String id, String title, String description, String unit, List<Long> times, List<Line> lines, List<Marker> markers,
+public record Chart(String id, String title, String description, String unit, long from, long to, List<Long> times, List<Line> lines, List<Marker> markers,
     Optional<Limit> limit, Optional<String> problem) {
   /** @param values null where the series had no sample */
   public record Line(String label, List<Double> values, List<String> cells) {
@@ -45,7 +46,7 @@ public record Chart(String id, String title, String description, String unit, Li
   }
 
   public static Chart failed(String id, String title, String description, String reason) {
-    return new Chart(id, title, description, "", List.of(), List.of(), List.of(), Optional.empty(), Optional.of(reason));
+    return new Chart(id, title, description, "", 0, 0, List.of(), List.of(), List.of(), Optional.empty(), Optional.of(reason));
   }
 
   public boolean empty() {
@@ -65,6 +66,8 @@ public record Chart(String id, String title, String description, String unit, Li
   public String json() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("unit", unit);
+    out.put("from", from);
+    out.put("to", to);
     out.put("times", times);
     List<Map<String, Object>> ls = new ArrayList<>();
     for (Line l : lines) {

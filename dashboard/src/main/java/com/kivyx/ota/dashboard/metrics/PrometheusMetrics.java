@@ -74,7 +74,7 @@ public final class PrometheusMetrics implements MetricsSource {
         List<Double> values = align(times, s);
         lines.add(new Chart.Line(s.labels().getOrDefault("release", "?"), values, values.stream().map(PrometheusMetrics::count).toList()));
       }
-      return new Chart("adoption", ADOPTION, ADOPTION_TEXT, "devices", times, lines, List.of(), Optional.empty(), Optional.empty());
+      return new Chart("adoption", ADOPTION, ADOPTION_TEXT, "devices", start.getEpochSecond(), end.getEpochSecond(), times, lines, List.of(), Optional.empty(), Optional.empty());
     } catch (PrometheusException e) {
       return Chart.failed("adoption", ADOPTION, ADOPTION_TEXT, oneLine(e));
     }
@@ -92,7 +92,7 @@ public final class PrometheusMetrics implements MetricsSource {
       lines.add(rateLine(r.releaseId(), times, release));
       r.baseline().ifPresent(b -> lines.add(rateLine("baseline " + b, times, baseline)));
       Optional<Chart.Limit> limit = r.limitRate().map(l -> new Chart.Limit(100 * l, "guardrail limit " + percent(l)));
-      return new Chart("failure-rate", FAILURES, FAILURES_TEXT, "%", times, lines, List.of(), limit, Optional.empty());
+      return new Chart("failure-rate", FAILURES, FAILURES_TEXT, "%", start.getEpochSecond(), end.getEpochSecond(), times, lines, List.of(), limit, Optional.empty());
     } catch (PrometheusException e) {
       return Chart.failed("failure-rate", FAILURES, FAILURES_TEXT, oneLine(e));
     }
@@ -109,7 +109,7 @@ public final class PrometheusMetrics implements MetricsSource {
             values.stream().map(v -> v == null ? "" : String.format(Locale.ROOT, "%,.0f/h", v)).toList()));
       }
       List<Chart.Marker> markers = r.steps().stream().filter(m -> m.time() >= start.getEpochSecond()).toList();
-      return new Chart("events", EVENTS, EVENTS_TEXT, "events/h", times, lines, markers, Optional.empty(), Optional.empty());
+      return new Chart("events", EVENTS, EVENTS_TEXT, "events/h", start.getEpochSecond(), end.getEpochSecond(), times, lines, markers, Optional.empty(), Optional.empty());
     } catch (PrometheusException e) {
       return Chart.failed("events", EVENTS, EVENTS_TEXT, oneLine(e));
     }

@@ -42,13 +42,17 @@ final class ChartRequest {
     return asked != null && RANGES.containsKey(asked) ? asked : DEFAULT_RANGE;
   }
 
-  static MetricsSource.Request of(ReleaseDetail detail, RolloutSource rollouts, String range) {
+  private static final Pattern RELEASE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+  /** @param askedBaseline {@code ?baseline=}: the reader's choice wins over the Rollout's and the previous release */
+  static MetricsSource.Request of(ReleaseDetail detail, RolloutSource rollouts, String range, String askedBaseline) {
     String releaseId = detail.entry().releaseId();
     Optional<RolloutView> rollout = rollouts.rollouts().stream()
         .filter(r -> r.release().equals(releaseId) && r.appId().map(detail.channel().id().appId()::equals).orElse(false)
             && r.channelName().map(detail.channel().id().channel()::equals).orElse(false))
         .reduce((a, b) -> b);
-    Optional<String> baseline = rollout.flatMap(RolloutView::analysis).map(a -> a.baseline()).map(b -> b.release())
+    Optional<String> baseline = Optional.ofNullable(askedBaseline).filter(b -> RELEASE_ID.matcher(b).matches() && !b.equals(releaseId))
+        .or(() -> rollout.flatMap(RolloutView::analysis).map(a -> a.baseline()).map(b -> b.release()))
         .or(() -> previous(detail));
     Optional<Double> limit = rollout.flatMap(RolloutView::analysis).flatMap(a -> rate(a.limit()));
     List<Chart.Marker> steps = rollout.map(r -> rollouts.events(r.namespace(), r.name()).stream().flatMap(e -> marker(e).stream()).toList())

@@ -51,7 +51,8 @@ public final class ReleaseHandler implements Handler<RoutingContext> {
       return;
     }
     String range = ChartRequest.range(ctx.request().getParam("range"));
-    ReleaseMetrics numbers = metrics.release(ChartRequest.of(detail.get(), rollouts, range));
-    pages.send(ctx, 200, "release.jte", Map.of("page", detail.get(), "metrics", numbers, "range", range));
+    MetricsSource.Request request = ChartRequest.of(detail.get(), rollouts, range, ctx.request().getParam("baseline"));
+    ReleaseMetrics numbers = metrics.release(request);
+    pages.send(ctx, 200, "release.jte", Map.of("page", detail.get(), "metrics", numbers, "range", range, "baseline", request.baseline().orElse("")));
   }
 }
