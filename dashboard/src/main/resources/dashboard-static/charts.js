@@ -12,6 +12,8 @@
         draw: [function (u) {
           var ctx = u.ctx;
           ctx.save();
+          ctx.textAlign = "left"; // uPlot leaves the axes' alignment set
+          ctx.textBaseline = "alphabetic";
           ctx.font = Math.round(12 * devicePixelRatio) + "px system-ui, sans-serif";
           if (spec.limit) {
             var y = u.valToPos(spec.limit.value, "y", true);
@@ -24,7 +26,12 @@
             if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
             ctx.strokeStyle = "#3c4043"; ctx.setLineDash([3, 3]); ctx.lineWidth = devicePixelRatio;
             ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
-            ctx.fillStyle = "#1a1a1a"; ctx.fillText(m.label, x + 4, u.bbox.top + 14);
+            ctx.fillStyle = "#1a1a1a";
+            // near the right edge the label goes on the line's left, so it is never cut off
+            var w = ctx.measureText(m.label).width;
+            var right = x + 4 + w > u.bbox.left + u.bbox.width;
+            ctx.textAlign = right ? "right" : "left";
+            ctx.fillText(m.label, right ? x - 4 : x + 4, u.bbox.top + 14);
           });
           ctx.restore();
         }]
@@ -47,7 +54,9 @@
       width: Math.max(320, el.clientWidth || 800), height: 260, series: series, plugins: [overlay(spec)],
       scales: { x: { time: true, range: function () { return [spec.from, spec.to]; } }, y: { range: function (u, min, max) { return [0, Math.max(max || 0, yMax) * 1.15 || 1]; } } },
       axes: [{ stroke: "#1a1a1a" }, { stroke: "#1a1a1a", label: spec.unit, size: 70 }],
-      legend: { live: true }
+      legend: { live: true },
+      // the tables say UTC, so the axis does too
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); }
     };
     el.textContent = "";
     new uPlot(opts, data, el);
