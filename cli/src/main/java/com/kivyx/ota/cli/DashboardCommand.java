@@ -12,7 +12,6 @@ import com.kivyx.ota.dashboard.metrics.ScrapedMetrics;
 import com.kivyx.ota.prometheus.PrometheusClient;
 import com.kivyx.ota.store.ArtifactStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Clock;
@@ -105,7 +104,7 @@ final class DashboardCommand implements Callable<Integer> {
     var keys = PublicKeyFiles.read(pubkeys);
     PrintWriter err = spec.commandLine().getErr();
     try (ArtifactStore target = store.open()) {
-      KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
+      KubernetesClient client = kubernetes ? KubeClients.builder().build() : null;
       KubeRolloutSource rollouts = kubernetes ? new KubeRolloutSource(client, namespaces).awaitSynced(60) : null;
       RolloutActions writes = switch (actions) {
         case off -> null;

@@ -26,7 +26,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -103,12 +102,12 @@ final class KubernetesDemo {
         throw new Cli.UsageError("--namespace must be a DNS label (lowercase letters, digits, '-'), got " + namespace);
       }
       if (kubeconfig == null) {
-        return new KubernetesClientBuilder().build();
+        return KubeClients.builder().build();
       }
       if (!Files.isReadable(kubeconfig)) {
         throw new Cli.UsageError("--kubeconfig " + kubeconfig + " cannot be read");
       }
-      return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+      return KubeClients.builder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
     }
   }
 
