@@ -21,7 +21,7 @@
             ctx.beginPath(); ctx.moveTo(u.bbox.left, y); ctx.lineTo(u.bbox.left + u.bbox.width, y); ctx.stroke();
             ctx.fillStyle = "#a50e0e"; ctx.fillText(spec.limit.label, u.bbox.left + 6, y - 4);
           }
-          (spec.markers || []).forEach(function (m) {
+          (spec.markers || []).forEach(function (m, i) {
             var x = u.valToPos(m.time, "x", true);
             if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
             ctx.strokeStyle = "#3c4043"; ctx.setLineDash([3, 3]); ctx.lineWidth = devicePixelRatio;
@@ -31,7 +31,8 @@
             var w = ctx.measureText(m.label).width;
             var right = x + 4 + w > u.bbox.left + u.bbox.width;
             ctx.textAlign = right ? "right" : "left";
-            ctx.fillText(m.label, right ? x - 4 : x + 4, u.bbox.top + 14);
+            // labels of steps close together sit on different rows, so they never overprint
+            ctx.fillText(m.label, right ? x - 4 : x + 4, u.bbox.top + 14 * devicePixelRatio * (1 + i % 3));
           });
           ctx.restore();
         }]

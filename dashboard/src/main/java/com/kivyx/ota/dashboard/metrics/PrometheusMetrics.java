@@ -58,6 +58,8 @@ public final class PrometheusMetrics implements MetricsSource {
         Optional.of("Totals are sums of every replica's counters: a replica that restarted counts again from zero."));
   }
 
+  /** The manifest server's label for events naming a release it never served ({@code DeviceEvents.OTHER_RELEASE}). */
+  static final String OTHER_RELEASE = "other";
   static final String ADOPTION = "Adoption by release";
   static final String ADOPTION_TEXT = "Devices that applied each release of this channel (applied events, all replicas).";
   static final String FAILURES = "Failed-trial rate against the baseline";
@@ -72,7 +74,10 @@ public final class PrometheusMetrics implements MetricsSource {
       List<Chart.Line> lines = new ArrayList<>();
       for (PrometheusClient.Series s : sortedBy(series, "release")) {
         List<Double> values = align(times, s);
-        lines.add(new Chart.Line(s.labels().getOrDefault("release", "?"), values, values.stream().map(PrometheusMetrics::count).toList()));
+        String release = s.labels().getOrDefault("release", "?");
+        // the server counts events of releases it never served under "other" (a bounded label set)
+        lines.add(new Chart.Line(release.equals(OTHER_RELEASE) ? "other (not served)" : release, values,
+            values.stream().map(PrometheusMetrics::count).toList()));
       }
       return new Chart("adoption", ADOPTION, ADOPTION_TEXT, "devices", start.getEpochSecond(), end.getEpochSecond(), times, lines, List.of(), Optional.empty(), Optional.empty());
     } catch (PrometheusException e) {
