@@ -3,6 +3,7 @@ package com.kivyx.ota.dashboard;
 import com.kivyx.ota.dashboard.catalog.StoreCatalog;
 import com.kivyx.ota.dashboard.explain.DeviceExplainer;
 import com.kivyx.ota.dashboard.kube.RolloutActions;
+import com.kivyx.ota.dashboard.metrics.MetricsSource;
 import com.kivyx.ota.dashboard.kube.RolloutSource;
 import com.kivyx.ota.dashboard.web.ChannelHandler;
 import com.kivyx.ota.dashboard.web.ExplainHandler;
@@ -39,6 +40,12 @@ public final class DashboardServer implements AutoCloseable {
 
   /** @param actions Kubernetes writes, when the dashboard runs on Kubernetes */
   public static DashboardServer start(DashboardSettings settings, StoreCatalog catalog, RolloutSource rollouts, Optional<RolloutActions> actions) {
+    return start(settings, catalog, rollouts, actions, MetricsSource.none());
+  }
+
+  /** @param metrics the release page's device numbers (Prometheus, the servers' /metrics, or none) */
+  public static DashboardServer start(DashboardSettings settings, StoreCatalog catalog, RolloutSource rollouts, Optional<RolloutActions> actions,
+      MetricsSource metrics) {
     Vertx vertx = Vertx.vertx();
     Pages pages = new Pages();
     Router router = Router.router(vertx);
@@ -50,7 +57,7 @@ public final class DashboardServer implements AutoCloseable {
     router.get("/").blockingHandler(new OverviewHandler(catalog, rollouts, pages), false);
     router.get("/apps/:app/:platform/:channel").blockingHandler(ChannelHandler.show(catalog, rollouts, pages), false);
     router.post("/apps/:app/:platform/:channel/verify").blockingHandler(ChannelHandler.verify(catalog, rollouts, pages), false);
-    router.get("/apps/:app/:platform/:channel/releases/:release").blockingHandler(new ReleaseHandler(catalog, pages), false);
+    router.get("/apps/:app/:platform/:channel/releases/:release").blockingHandler(new ReleaseHandler(catalog, pages, metrics, rollouts), false);
     router.get("/apps/:app/:platform/:channel/explain")
         .blockingHandler(new ExplainHandler(catalog, new DeviceExplainer(), settings.deviceServerUrl(), pages), false);
     RolloutHandler rolloutPages = new RolloutHandler(rollouts, actions, pages);
