@@ -8,11 +8,16 @@ import com.kivyx.ota.dashboard.kube.ProxyHeaders;
 import com.kivyx.ota.dashboard.kube.RolloutActions;
 import com.kivyx.ota.dashboard.kube.RolloutSource;
 import com.kivyx.ota.dashboard.writes.ChannelWrites;
+import com.kivyx.ota.dashboard.metrics.MetricsSource;
+import com.kivyx.ota.dashboard.metrics.PrometheusMetrics;
+import com.kivyx.ota.dashboard.metrics.ScrapedMetrics;
+import com.kivyx.ota.prometheus.PrometheusClient;
 import com.kivyx.ota.store.ArtifactStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -58,6 +63,16 @@ final class DashboardCommand implements Callable<Integer> {
       description = "The device server's base URL, for the curl lines the explainer prints (default: ${DEFAULT-VALUE}).")
   URI deviceServerUrl = URI.create("http://127.0.0.1:8080");
 
+  @Option(names = "--prometheus-url", paramLabel = "URL",
+      description = {"Prometheus (or a compatible API) scraping every device server: the release pages' event funnel and charts",
+          "(adoption per release, failed-trial rate against the baseline with the guardrail's limit, events per hour with step markers)."})
+  URI prometheusUrl;
+
+  @Option(names = "--metrics-url", paramLabel = "URL",
+      description = {"Without Prometheus: a device server replica's /metrics, e.g. http://10.0.0.5:8080/metrics (repeatable, one per",
+          "replica). The release pages show totals summed over them, no charts."})
+  List<URI> metricsUrls = new java.util.ArrayList<>();
+
   @Option(names = "--kubernetes", description = "Also read Rollouts and Channels from Kubernetes (in-cluster config or KUBECONFIG).")
   boolean kubernetes;
 
@@ -98,6 +113,7 @@ final class DashboardCommand implements Callable<Integer> {
     if (!"http".equals(deviceServerUrl.getScheme()) && !"https".equals(deviceServerUrl.getScheme())) {
       throw new Cli.UsageError("--device-server-url must be an http(s) URL, got " + deviceServerUrl);
     }
+    MetricsSource metrics = metricsSource();
     if (!kubernetes && (actions != Actions.off || !namespaces.isEmpty())) {
       throw new Cli.UsageError("--actions and --namespace need --kubernetes");
     }
@@ -132,7 +148,7 @@ final class DashboardCommand implements Callable<Integer> {
         case impersonate -> new RolloutActions(client.getConfiguration(), RolloutActions.Mode.IMPERSONATE, new ProxyHeaders(userHeader, groupsHeader));
       };
       DashboardServer server = DashboardServer.start(new DashboardSettings(host, port, deviceServerUrl.toString()),
-          new StoreCatalog(target, keys, Clock.systemUTC()), rollouts == null ? RolloutSource.none() : rollouts, Optional.ofNullable(writes),
+          new StoreCatalog(target, keys, Clock.systemUTC()), rollouts == null ? RolloutSource.none() : rollouts, Optional.ofNullable(writes), metrics,
           signer.map(s -> new ChannelWrites(target, s, keys, Clock.systemUTC(), signing.ttl)));
       err.println("  dashboard on http://" + host + ":" + server.port() + "/ reading " + target.describe()
           + (kubernetes ? " and Kubernetes Rollouts (actions: " + actions + ")" : "")
@@ -153,5 +169,27 @@ final class DashboardCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Where the release pages' device numbers come from; checked before anything starts. */
+  private MetricsSource metricsSource() {
+    if (prometheusUrl != null && !metricsUrls.isEmpty()) {
+      throw new Cli.UsageError("--prometheus-url and --metrics-url are alternatives: Prometheus already sums every replica");
+    }
+    if (prometheusUrl != null) {
+      requireHttp("--prometheus-url", prometheusUrl);
+      return new PrometheusMetrics(new PrometheusClient(prometheusUrl, Duration.ofSeconds(10)), Clock.systemUTC());
+    }
+    if (!metricsUrls.isEmpty()) {
+      metricsUrls.forEach(u -> requireHttp("--metrics-url", u));
+      return new ScrapedMetrics(metricsUrls, Duration.ofSeconds(5));
+    }
+    return MetricsSource.none();
+  }
+
+  private static void requireHttp(String option, URI url) {
+    if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+      throw new Cli.UsageError(option + " must be an http(s) URL with a host, got " + url);
+    }
   }
 }

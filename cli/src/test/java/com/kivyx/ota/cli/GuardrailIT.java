@@ -37,6 +37,7 @@ import com.kivyx.ota.store.Sha256;
 import com.kivyx.ota.telemetry.TrialReason;
 import com.kivyx.ota.testing.Eventually;
 import com.kivyx.ota.testing.Pipeline;
+import com.kivyx.ota.testing.PrometheusServer;
 import com.kivyx.ota.testing.S3TestServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -3,6 +3,7 @@ package com.kivyx.ota.dashboard;
 import com.kivyx.ota.dashboard.catalog.StoreCatalog;
 import com.kivyx.ota.dashboard.explain.DeviceExplainer;
 import com.kivyx.ota.dashboard.kube.RolloutActions;
+import com.kivyx.ota.dashboard.metrics.MetricsSource;
 import com.kivyx.ota.dashboard.kube.RolloutSource;
 import com.kivyx.ota.dashboard.web.ChannelHandler;
 import com.kivyx.ota.dashboard.web.ChannelPage;
@@ -45,12 +46,23 @@ public final class DashboardServer implements AutoCloseable {
 
   /** @param actions Kubernetes writes, when the dashboard runs on Kubernetes */
   public static DashboardServer start(DashboardSettings settings, StoreCatalog catalog, RolloutSource rollouts, Optional<RolloutActions> actions) {
-    return start(settings, catalog, rollouts, actions, Optional.empty());
+    return start(settings, catalog, rollouts, actions, MetricsSource.none(), Optional.empty());
+  }
+
+  /** @param metrics the release page's device numbers (Prometheus, the servers' /metrics, or none) */
+  public static DashboardServer start(DashboardSettings settings, StoreCatalog catalog, RolloutSource rollouts, Optional<RolloutActions> actions,
+      MetricsSource metrics) {
+    return start(settings, catalog, rollouts, actions, metrics, Optional.empty());
   }
 
   /** @param channelWrites static-mode writes (weight, revoke, re-sign), when started with the signing key */
   public static DashboardServer start(DashboardSettings settings, StoreCatalog catalog, RolloutSource rollouts, Optional<RolloutActions> actions,
       Optional<ChannelWrites> channelWrites) {
+    return start(settings, catalog, rollouts, actions, MetricsSource.none(), channelWrites);
+  }
+
+  public static DashboardServer start(DashboardSettings settings, StoreCatalog catalog, RolloutSource rollouts, Optional<RolloutActions> actions,
+      MetricsSource metrics, Optional<ChannelWrites> channelWrites) {
     Optional<CsrfToken> csrf = channelWrites.map(w -> new CsrfToken(new SecureRandom()));
     Optional<ChannelPage.WriteForms> forms = channelWrites.map(w -> new ChannelPage.WriteForms(csrf.orElseThrow().value(), w.kid()));
     Vertx vertx = Vertx.vertx();
@@ -69,7 +81,7 @@ public final class DashboardServer implements AutoCloseable {
       router.post("/apps/:app/:platform/:channel/" + write).handler(BodyHandler.create().setBodyLimit(4096))
           .blockingHandler(channelWritePages::handle, false);
     }
-    router.get("/apps/:app/:platform/:channel/releases/:release").blockingHandler(new ReleaseHandler(catalog, pages), false);
+    router.get("/apps/:app/:platform/:channel/releases/:release").blockingHandler(new ReleaseHandler(catalog, pages, metrics, rollouts), false);
     router.get("/apps/:app/:platform/:channel/explain")
         .blockingHandler(new ExplainHandler(catalog, new DeviceExplainer(), settings.deviceServerUrl(), pages), false);
     RolloutHandler rolloutPages = new RolloutHandler(rollouts, actions, pages);

@@ -149,7 +149,7 @@ class HelmChartIT {
     Container d = dashboard.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(d.getArgs()).startsWith("dashboard").contains("--store=s3://ota-bucket/ota", "--s3-endpoint=https://s3.example.com", "--s3-path-style",
         "--pubkey=prod-v2=/etc/kivyx-ota/public-keys/key-1.pub.pem", "--kubernetes", "--namespace=ota-apps,ota-apps-2", "--actions=token",
-        "--device-server-url=https://ota.example.com");
+        "--device-server-url=https://ota.example.com", "--prometheus-url=http://prometheus-operated.monitoring:9090"); // the operator's, by default
     assertThat(d.getArgs()).noneMatch(a -> a.startsWith("--user-header") || a.startsWith("--groups-header"));
     Container impersonating = deployment(Helm.objects(helm.template(FULL_NAME, RELEASE_NS, "-f", Helm.FULL_VALUES.toString(),
         "--set", "dashboard.actions=impersonate", "--set", "dashboard.proxyHeaders.user=X-Remote-User")), "kivyx-ota-dashboard")

@@ -42,6 +42,11 @@ public final class Links {
     return rollout(namespace, name) + "/" + action;
   }
 
+  /** The chart ranges the release page offers ({@code ?range=}), shortest first. */
+  public static java.util.List<String> chartRanges() {
+    return java.util.List.copyOf(ChartRequest.RANGES.keySet());
+  }
+
   public static String query(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }

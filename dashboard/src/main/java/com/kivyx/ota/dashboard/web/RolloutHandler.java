@@ -6,6 +6,10 @@ import com.kivyx.ota.dashboard.kube.RolloutActions;
 import com.kivyx.ota.dashboard.kube.RolloutSource;
 import com.kivyx.ota.dashboard.kube.RolloutView;
 import io.vertx.ext.web.RoutingContext;
+import com.kivyx.ota.format.ChannelId;
+import com.kivyx.ota.format.Platform;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -43,6 +47,18 @@ public final class RolloutHandler {
     render(ctx, result.status(), Optional.of(result));
   }
 
+  /** The platforms whose channel this Rollout's Channel resource makes. */
+  private List<RolloutPage.ReleaseLink> releasePages(RolloutView view) {
+    if (view.appId().isEmpty() || view.channelName().isEmpty()) {
+      return List.of();
+    }
+    return Arrays.stream(Platform.values())
+        .map(p -> new ChannelId(view.appId().get(), p, view.channelName().get()))
+        .filter(id -> rollouts.channels(id).stream().anyMatch(c -> c.namespace().equals(view.namespace()) && c.name().equals(view.channelResource())))
+        .map(id -> new RolloutPage.ReleaseLink(id.platform().id(), Links.release(id, view.release())))
+        .toList();
+  }
+
   private void render(RoutingContext ctx, int status, Optional<ActionResult> result) {
     String namespace = ctx.pathParam("namespace");
     String name = ctx.pathParam("name");
@@ -52,6 +68,6 @@ public final class RolloutHandler {
           rollouts.enabled() ? "No Rollout " + namespace + "/" + name + " is visible to the dashboard." : "This dashboard reads a store, not Kubernetes: it has no Rollouts.");
       return;
     }
-    pages.send(ctx, status, "rollout.jte", new RolloutPage(view.get(), rollouts.events(namespace, name), actions.isPresent(), result));
+    pages.send(ctx, status, "rollout.jte", new RolloutPage(view.get(), rollouts.events(namespace, name), actions.isPresent(), result, releasePages(view.get())));
   }
 }
