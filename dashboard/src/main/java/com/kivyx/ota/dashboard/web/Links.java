@@ -16,6 +16,16 @@ public final class Links {
     return channel(id) + "/verify";
   }
 
+  /** A static-mode write: weight, revoke or resign. */
+  public static String channelWrite(ChannelId id, String write) {
+    return channel(id) + "/" + write;
+  }
+
+  /** Basis points as the number the weight field takes: 2500 → "25", 125 → "1.25". */
+  public static String percentNumber(int basisPoints) {
+    return new java.math.BigDecimal(basisPoints).movePointLeft(2).stripTrailingZeros().toPlainString();
+  }
+
   public static String release(ChannelId id, String releaseId) {
     return channel(id) + "/releases/" + releaseId;
   }

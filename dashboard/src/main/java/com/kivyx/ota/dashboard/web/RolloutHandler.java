@@ -1,7 +1,6 @@
 package com.kivyx.ota.dashboard.web;
 
 import com.kivyx.ota.dashboard.kube.ActionResult;
-import com.kivyx.ota.dashboard.kube.Identity;
 import com.kivyx.ota.dashboard.kube.RolloutAction;
 import com.kivyx.ota.dashboard.kube.RolloutActions;
 import com.kivyx.ota.dashboard.kube.RolloutSource;
@@ -44,7 +43,7 @@ public final class RolloutHandler {
       return;
     }
     ActionResult result = actions.get().apply(action.get(), ctx.pathParam("namespace"), ctx.pathParam("name"),
-        Identity.fromAuthorization(ctx.request().getHeader("Authorization")));
+        actions.get().identify(ctx.request().headers()::getAll));
     render(ctx, result.status(), Optional.of(result));
   }
 
