@@ -9,7 +9,7 @@ import com.kivyx.ota.dashboard.web.ChannelHandler;
 import com.kivyx.ota.dashboard.web.ChannelPage;
 import com.kivyx.ota.dashboard.web.ChannelWriteHandler;
 import com.kivyx.ota.dashboard.writes.ChannelWrites;
-import com.kivyx.ota.dashboard.writes.CsrfToken;
+import com.kivyx.ota.dashboard.web.CsrfToken;
 import com.kivyx.ota.dashboard.web.ExplainHandler;
 import com.kivyx.ota.dashboard.web.OverviewHandler;
 import com.kivyx.ota.dashboard.web.Pages;
@@ -63,8 +63,10 @@ public final class DashboardServer implements AutoCloseable {
 
   public static DashboardServer start(DashboardSettings settings, StoreCatalog catalog, RolloutSource rollouts, Optional<RolloutActions> actions,
       MetricsSource metrics, Optional<ChannelWrites> channelWrites) {
-    Optional<CsrfToken> csrf = channelWrites.map(w -> new CsrfToken(new SecureRandom()));
-    Optional<ChannelPage.WriteForms> forms = channelWrites.map(w -> new ChannelPage.WriteForms(csrf.orElseThrow().value(), w.kid()));
+    // One token for every form that writes: the channel's (static mode) and the Rollout buttons.
+    CsrfToken csrfToken = new CsrfToken(new SecureRandom());
+    Optional<CsrfToken> csrf = channelWrites.map(w -> csrfToken);
+    Optional<ChannelPage.WriteForms> forms = channelWrites.map(w -> new ChannelPage.WriteForms(csrfToken.value(), w.kid()));
     Vertx vertx = Vertx.vertx();
     Pages pages = new Pages();
     Router router = Router.router(vertx);
@@ -84,7 +86,7 @@ public final class DashboardServer implements AutoCloseable {
     router.get("/apps/:app/:platform/:channel/releases/:release").blockingHandler(new ReleaseHandler(catalog, pages, metrics, rollouts), false);
     router.get("/apps/:app/:platform/:channel/explain")
         .blockingHandler(new ExplainHandler(catalog, new DeviceExplainer(), settings.deviceServerUrl(), pages), false);
-    RolloutHandler rolloutPages = new RolloutHandler(rollouts, actions, pages);
+    RolloutHandler rolloutPages = new RolloutHandler(rollouts, actions, csrfToken, pages);
     router.get("/namespaces/:namespace/rollouts/:name").blockingHandler(rolloutPages::show, false);
     router.post("/namespaces/:namespace/rollouts/:name/:action").handler(BodyHandler.create().setBodyLimit(4096))
         .blockingHandler(rolloutPages::act, false);

@@ -102,6 +102,22 @@ class ImpersonationDashboardIT {
   }
 
   @Test
+  void aClickWithoutThePagesCsrfTokenIsRefusedAndNothingChanges() throws Exception {
+    // alice may promote (previous test), and a proxy in front would add her name to any request her browser sends.
+    paused("ro-forged");
+    String before = rollout("ro-forged").getMetadata().getResourceVersion();
+    Map<String, String> alice = Map.of("X-Forwarded-User", "alice", "X-Forwarded-Groups", "releasers");
+    for (String form : List.of("", "csrf=", "csrf=" + "A".repeat(43))) {
+      HttpResponse<String> forged = promote("ro-forged", alice, form);
+      assertThat(forged.statusCode()).as(form + ": " + forged.body()).isEqualTo(403);
+      assertThat(forged.body()).contains("CSRF token is missing or wrong", "Nothing was changed");
+    }
+    assertThat(rollout("ro-forged").getMetadata().getResourceVersion()).isEqualTo(before);
+    assertThat(annotations("ro-forged")).doesNotContainKey(Rollout.PROMOTE_ANNOTATION);
+    assertThat(promote("ro-forged", alice).statusCode()).as("the same click from the page").isEqualTo(200);
+  }
+
+  @Test
   void everyRequestIsMadeAsThePersonNotTheServiceAccount() throws Exception {
     // carol may patch (the review passes) but not get; the dashboard's ServiceAccount may get.
     // The refusal of the GET names carol: the API server saw carol, not the dashboard.
@@ -196,9 +212,16 @@ class ImpersonationDashboardIT {
         .endSpec().build()).getStatus().getAllowed();
   }
 
+  /** Clicks Promote as the page's form does: with the CSRF token of the Rollout's page. */
   private HttpResponse<String> promote(String rollout, Map<String, String> headers) throws Exception {
+    String page = http.send(HttpRequest.newBuilder(URI.create(base + "/namespaces/" + NS + "/rollouts/" + rollout)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return promote(rollout, headers, "csrf=" + ChannelWritesTest.csrf(page));
+  }
+
+  private HttpResponse<String> promote(String rollout, Map<String, String> headers, String form) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/namespaces/" + NS + "/rollouts/" + rollout + "/promote"))
-        .POST(HttpRequest.BodyPublishers.noBody());
+        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
     headers.forEach(request::header);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -4,7 +4,6 @@ import com.kivyx.ota.dashboard.catalog.StoreCatalog;
 import com.kivyx.ota.dashboard.kube.RolloutSource;
 import com.kivyx.ota.dashboard.writes.ChannelWrite;
 import com.kivyx.ota.dashboard.writes.ChannelWrites;
-import com.kivyx.ota.dashboard.writes.CsrfToken;
 import com.kivyx.ota.dashboard.writes.WeightInput;
 import com.kivyx.ota.dashboard.writes.WriteResult;
 import com.kivyx.ota.format.ChannelId;

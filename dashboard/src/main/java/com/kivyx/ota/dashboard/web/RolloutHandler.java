@@ -15,16 +15,20 @@ import java.util.Optional;
 /**
  * {@code GET /namespaces/N/rollouts/R} and the buttons' {@code POST …/promote|abort|resume}. The
  * POST answers with the page and the result (htmx swaps the result and buttons in; without
- * JavaScript the whole page comes back); a refusal keeps its status (403, 401, 409).
+ * JavaScript the whole page comes back); a refusal keeps its status (403, 401, 409). A POST
+ * without the form's CSRF token is refused before anything is asked of Kubernetes: a proxy in
+ * front adds the person's credentials to whatever their browser sends.
  */
 public final class RolloutHandler {
   private final RolloutSource rollouts;
   private final Optional<RolloutActions> actions;
+  private final CsrfToken csrf;
   private final Pages pages;
 
-  public RolloutHandler(RolloutSource rollouts, Optional<RolloutActions> actions, Pages pages) {
+  public RolloutHandler(RolloutSource rollouts, Optional<RolloutActions> actions, CsrfToken csrf, Pages pages) {
     this.rollouts = rollouts;
     this.actions = actions;
+    this.csrf = csrf;
     this.pages = pages;
   }
 
@@ -40,6 +44,11 @@ public final class RolloutHandler {
     }
     if (actions.isEmpty()) {
       pages.error(ctx, 403, "Read-only dashboard", "This dashboard was started without Kubernetes writes. Nothing was changed.");
+      return;
+    }
+    if (!csrf.matches(ctx.request().getFormAttribute(CsrfToken.FIELD))) {
+      pages.error(ctx, 403, "Refused", "This click did not come from a page of this dashboard (its CSRF token is missing or wrong). "
+          + "Nothing was changed; reload the Rollout's page and use its buttons.");
       return;
     }
     ActionResult result = actions.get().apply(action.get(), ctx.pathParam("namespace"), ctx.pathParam("name"),
@@ -68,6 +77,6 @@ public final class RolloutHandler {
           rollouts.enabled() ? "No Rollout " + namespace + "/" + name + " is visible to the dashboard." : "This dashboard reads a store, not Kubernetes: it has no Rollouts.");
       return;
     }
-    pages.send(ctx, status, "rollout.jte", new RolloutPage(view.get(), rollouts.events(namespace, name), actions.isPresent(), result, releasePages(view.get())));
+    pages.send(ctx, status, "rollout.jte", new RolloutPage(view.get(), rollouts.events(namespace, name), actions.isPresent(), result, releasePages(view.get()), csrf.value()));
   }
 }

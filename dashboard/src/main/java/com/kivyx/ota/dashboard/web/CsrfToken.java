@@ -1,4 +1,4 @@
-package com.kivyx.ota.dashboard.writes;
+package com.kivyx.ota.dashboard.web;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
