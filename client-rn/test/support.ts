@@ -5,6 +5,7 @@ import { CborWriter } from "../src/cbor.js";
 import { CONTENT_TYPE_CHANNEL_INDEX, CONTENT_TYPE_RELEASE, toBeSigned } from "../src/cose.js";
 import type { BundlePort, HttpPort, HttpResponse, NativeLaunchReport, Ports, StoragePort } from "../src/ports.js";
 import { HttpTooLargeError } from "../src/ports.js";
+import type { OtaClientOptions } from "../src/client.js";
 
 export function canonicalJson(v: unknown): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v);
@@ -162,8 +163,28 @@ export class Clock {
   now = (): number => this.ms;
 }
 
-export function memoryPorts(clock: Clock): Ports & { http: FakeHttp; storage: MemoryStorage; bundle: FakeBundle } {
+export type MemoryPorts = Ports & { http: FakeHttp; storage: MemoryStorage; bundle: FakeBundle };
+
+export function memoryPorts(clock: Clock): MemoryPorts {
   return { http: new FakeHttp(), storage: new MemoryStorage(), bundle: new FakeBundle(), now: clock.now };
+}
+
+/** The fake CDN the client unit tests serve from, and the instant their clocks start at. */
+export const CDN = "https://cdn.test/";
+export const T0 = Date.parse("2026-11-27T10:00:00Z");
+
+/** One device of com.kivyx.app on ios/production, runtime 1.0.0, polling {@link CDN} on in-memory ports; `extra` adds its keys. */
+export function deviceOptions(ports: MemoryPorts, extra: Partial<OtaClientOptions>): OtaClientOptions {
+  return {
+    appId: "com.kivyx.app",
+    platform: "ios",
+    channel: "production",
+    runtimeVersion: "1.0.0",
+    deviceId: "device-1",
+    cdnBase: CDN,
+    ports,
+    ...extra,
+  };
 }
 
 /** A tiny static store: blobs by SHA-256, manifests and an index, like `kivyx-ota publish` writes. */

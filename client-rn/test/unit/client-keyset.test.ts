@@ -3,10 +3,8 @@ import { test } from "node:test";
 import { utf8Encode } from "../../src/bytes.js";
 import { createOtaClient, type OtaClientOptions } from "../../src/client.js";
 import { CONTENT_TYPE_KEY_SET } from "../../src/keyset.js";
-import { Clock, FakeStore, TestSigner, iso, memoryPorts } from "../support.js";
+import { CDN, Clock, FakeStore, T0, TestSigner, deviceOptions, iso, memoryPorts } from "../support.js";
 
-const CDN = "https://cdn.test/";
-const T0 = Date.parse("2026-11-27T10:00:00Z");
 const DAY = 86_400_000;
 const KEYS_URL = `${CDN}apps/com.kivyx.app/keys.cose`;
 
@@ -29,17 +27,7 @@ function keySet(version: number, keys: { signer: TestSigner; from: number; to: n
 function setup(extra: Partial<OtaClientOptions> = {}) {
   const clock = new Clock(T0);
   const ports = memoryPorts(clock);
-  const options: OtaClientOptions = {
-    appId: "com.kivyx.app",
-    platform: "ios",
-    channel: "production",
-    runtimeVersion: "1.0.0",
-    deviceId: "device-1",
-    cdnBase: CDN,
-    rootKeys: root.keys(),
-    ports,
-    ...extra,
-  };
+  const options = deviceOptions(ports, { rootKeys: root.keys(), ...extra });
   return { clock, ports, client: () => createOtaClient(options) };
 }
 

@@ -11,7 +11,7 @@ import { fromHex, utf8Encode } from "../../src/bytes.js";
 import { decodeCbor } from "../../src/cbor.js";
 import { createOtaClient } from "../../src/client.js";
 import { readReleaseManifest } from "../../src/documents.js";
-import { Clock, FakeStore, TestSigner, memoryPorts } from "../support.js";
+import { CDN, Clock, FakeStore, T0, TestSigner, deviceOptions, memoryPorts } from "../support.js";
 import { VECTORS_DIR } from "../paths.js";
 import type { TransparencyMode } from "../../src/transparency.js";
 
@@ -27,8 +27,6 @@ const vectors = JSON.parse(readFileSync(resolve(VECTORS_DIR, "transparency.json"
   releaseKey: { kid: string; rawPubHex: string };
   cases: Case[];
 };
-const T0 = Date.parse("2026-11-27T10:00:00Z");
-const CDN = "https://cdn.test/";
 
 function byName(name: string): Case {
   const c = vectors.cases.find((x) => x.name === name || x.name.startsWith(name));
@@ -59,18 +57,13 @@ function setup(mode: TransparencyMode, c: Case, withEntry = true, indexedLogInde
     ...(withEntry ? { transparency: { ...entry, origin: vectors.log.origin, logIndex: indexedLogIndex ?? Number((JSON.parse(c.entry) as { logIndex: string }).logIndex) } } : {}),
   });
   store.serve(ports.http, CDN, store.index(clock.ms));
-  const client = createOtaClient({
-    appId: "com.kivyx.app",
-    platform: "ios",
-    channel: "production",
-    runtimeVersion: "1.0.0",
-    deviceId: "device-1",
-    cdnBase: CDN,
-    publicKeys: { ...indexKey.keys(), [vectors.releaseKey.kid]: { rawPubHex: vectors.releaseKey.rawPubHex } },
-    ports,
-    transparency: mode,
-    transparencyLogs: [{ origin: vectors.log.origin, key: { rawPubHex: vectors.log.rawPubHex } }],
-  });
+  const client = createOtaClient(
+    deviceOptions(ports, {
+      publicKeys: { ...indexKey.keys(), [vectors.releaseKey.kid]: { rawPubHex: vectors.releaseKey.rawPubHex } },
+      transparency: mode,
+      transparencyLogs: [{ origin: vectors.log.origin, key: { rawPubHex: vectors.log.rawPubHex } }],
+    }),
+  );
   return { client, ports, releaseId };
 }
 

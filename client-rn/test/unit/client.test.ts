@@ -5,11 +5,9 @@ import { decodeCbor } from "../../src/cbor.js";
 import { OtaClientOptions, createOtaClient } from "../../src/client.js";
 import { decide } from "../../src/decision.js";
 import { readChannelIndex } from "../../src/documents.js";
-import { Clock, FakeStore, TestSigner, memoryPorts } from "../support.js";
+import { CDN, Clock, FakeStore, T0, TestSigner, deviceOptions, memoryPorts } from "../support.js";
 
-const CDN = "https://cdn.test/";
 const SERVER = "https://ota.test/";
-const T0 = Date.parse("2026-11-27T10:00:00Z");
 
 // The FORMAT.md worked example: a real kvxd1 patch between two tiny "bundles".
 const OLD = utf8Encode("0123456789abcdefghij0123456789abcdefghij");
@@ -25,18 +23,7 @@ function setup(extra: Partial<OtaClientOptions> = {}) {
   const ports = memoryPorts(clock);
   const signer = new TestSigner("alias/test-v1");
   const store = new FakeStore(signer);
-  const options: OtaClientOptions = {
-    appId: "com.kivyx.app",
-    platform: "ios",
-    channel: "production",
-    runtimeVersion: "1.0.0",
-    deviceId: "device-1",
-    cdnBase: CDN,
-    publicKeys: signer.keys(),
-    health: { maxLaunches: 2, timeoutMs: 60_000 },
-    ports,
-    ...extra,
-  };
+  const options = deviceOptions(ports, { publicKeys: signer.keys(), health: { maxLaunches: 2, timeoutMs: 60_000 }, ...extra });
   const client = () => createOtaClient(options);
   return { clock, ports, signer, store, options, client };
 }

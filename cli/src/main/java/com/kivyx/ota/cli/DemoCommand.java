@@ -4,6 +4,7 @@ import com.kivyx.ota.dashboard.DashboardServer;
 import com.kivyx.ota.dashboard.DashboardSettings;
 import com.kivyx.ota.dashboard.catalog.StoreCatalog;
 import com.kivyx.ota.dashboard.kube.RolloutSource;
+import com.kivyx.ota.dashboard.metrics.ScrapedMetrics;
 import com.kivyx.ota.delta.DeltaBudget;
 import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.ChannelRelease;
@@ -27,6 +28,7 @@ import com.kivyx.ota.signing.P256;
 import com.kivyx.ota.signing.PemKeys;
 import com.kivyx.ota.store.DirectoryStore;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +138,9 @@ final class DemoCommand implements Callable<Integer> {
       DashboardServer dashboard;
       try {
         dashboard = DashboardServer.start(new DashboardSettings(host, dashboardPort, "http://" + host + ":" + server.port()),
-            new StoreCatalog(store, Map.of(KID, signer.publicKey()), Clock.systemUTC()), RolloutSource.none(), Optional.empty());
+            new StoreCatalog(store, Map.of(KID, signer.publicKey()), Clock.systemUTC()), RolloutSource.none(), Optional.empty(),
+            // the demo's own server: its release pages show the event totals devices sent it
+            new ScrapedMetrics(List.of(URI.create("http://" + host + ":" + server.port() + "/metrics")), Duration.ofSeconds(5)));
       } catch (RuntimeException e) {
         server.close();
         throw new Cli.UsageError(e.getMessage() + " (--dashboard-port)");

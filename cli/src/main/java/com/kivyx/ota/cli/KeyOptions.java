@@ -23,8 +23,12 @@ final class KeyOptions {
   URI kmsEndpoint;
 
   Signer openSigner() {
-    return new SignerFactory(
-            System.getenv(), keyId -> KmsClients.create(AwsEnvironment.settings(Optional.ofNullable(kmsEndpoint), "KMS")))
-        .open(keyRef, Optional.ofNullable(kid));
+    return open(keyRef, Optional.ofNullable(kid), Optional.ofNullable(kmsEndpoint));
+  }
+
+  /** The one way a command opens a KEYREF (also the dashboard's optional --signing-key). */
+  static Signer open(String keyRef, Optional<String> kid, Optional<URI> kmsEndpoint) {
+    return new SignerFactory(System.getenv(), keyId -> KmsClients.create(AwsEnvironment.settings(kmsEndpoint, "KMS")))
+        .open(keyRef, kid);
   }
 }

@@ -1,5 +1,6 @@
 package com.kivyx.ota.cli;
 
+import com.kivyx.ota.dashboard.metrics.ScrapedMetrics;
 import com.kivyx.ota.crds.Release;
 import com.kivyx.ota.crds.ReleaseStatus;
 import com.kivyx.ota.crds.Rollout;
@@ -26,8 +27,8 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.URI;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,12 +104,12 @@ final class KubernetesDemo {
         throw new Cli.UsageError("--namespace must be a DNS label (lowercase letters, digits, '-'), got " + namespace);
       }
       if (kubeconfig == null) {
-        return new KubernetesClientBuilder().build();
+        return KubeClients.builder().build();
       }
       if (!Files.isReadable(kubeconfig)) {
         throw new Cli.UsageError("--kubeconfig " + kubeconfig + " cannot be read");
       }
-      return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+      return KubeClients.builder().withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
     }
   }
 
@@ -161,7 +162,9 @@ final class KubernetesDemo {
       DashboardServer dashboard;
       try {
         dashboard = DashboardServer.start(new DashboardSettings(settings.host(), settings.dashboardPort(), "http://" + settings.host() + ":" + server.port()),
-            new StoreCatalog(store, Map.of(KID, publicKey), Clock.systemUTC()), rollouts, Optional.of(actions));
+            new StoreCatalog(store, Map.of(KID, publicKey), Clock.systemUTC()), rollouts, Optional.of(actions),
+            // the demo's own device server: its release pages total the events devices sent it
+            new ScrapedMetrics(List.of(URI.create("http://" + settings.host() + ":" + server.port() + "/metrics")), Duration.ofSeconds(5)));
       } catch (RuntimeException e) {
         server.close();
         actions.close();

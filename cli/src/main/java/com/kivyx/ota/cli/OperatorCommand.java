@@ -3,7 +3,6 @@ package com.kivyx.ota.cli;
 import com.kivyx.ota.operator.KivyxOperator;
 import com.kivyx.ota.operator.OperatorSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,7 +61,7 @@ final class OperatorCommand implements Callable<Integer> {
     Optional<OperatorSettings.LeaderElection> election = Optional.ofNullable(leaseNamespace).filter(ns -> !ns.isBlank())
         .map(ns -> new OperatorSettings.LeaderElection(ns, identity, Duration.ofSeconds(15), true));
     CountDownLatch stopped = new CountDownLatch(1);
-    try (KubernetesClient client = new KubernetesClientBuilder().build();
+    try (KubernetesClient client = KubeClients.builder().build();
         KivyxOperator operator = new KivyxOperator(client, new OperatorSettings(election, healthPort, work, !noDeltas, Set.copyOf(watchNamespaces),
             Optional.ofNullable(prometheusUrl)), System.getenv(), Clock.systemUTC())) {
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "kivyx-ota-operator-shutdown"));

@@ -4,7 +4,6 @@ import com.kivyx.ota.server.ManifestServer;
 import com.kivyx.ota.server.ServerConfig;
 import com.kivyx.ota.store.ArtifactStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import com.kivyx.ota.server.codepush.CodePushSettings;
 import com.kivyx.ota.server.codepush.DeploymentKeys;
 import java.io.PrintWriter;
@@ -124,7 +123,7 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     err.println("  loading channels from " + (kubernetes ? "Kubernetes Channels, manifests from " : "") + target.describe() + " (" + (pubkeys.isEmpty() ? "key set roots: " : "keys: ") + String.join(", ", keys.keySet()) + ")");
     err.flush();
-    KubernetesClient client = kubernetes ? new KubernetesClientBuilder().build() : null;
+    KubernetesClient client = kubernetes ? KubeClients.builder().build() : null;
     ServerRunner.Trust trust = pubkeys.isEmpty() ? ServerRunner.roots(target, keys) : ServerRunner.pinned(keys);
     ManifestServer server = kubernetes
         ? ServerRunner.startOnKubernetes(target, trust, host, port, client, Optional.ofNullable(namespace), codePush)

@@ -85,6 +85,16 @@ class DemoAndServeCommandTest {
         + "apps/com.example.demo/android/production/explain?deviceId=device-1&runtimeVersion=1.0.0&currentReleaseId=demo-1")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     assertThat(explain).contains("data-kind=\"update\" data-release=\"demo-2\"", "curl -s '" + channel + "/update?deviceId=device-1");
+    // a device reports demo-2 to the demo's server; the release page's totals come from that server's /metrics
+    HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"events\":[{\"type\":\"applied\",\"appId\":\"com.example.demo\",\"platform\":\"android\","
+            + "\"channel\":\"production\",\"releaseId\":\"demo-2\",\"deviceId\":\"device-1\",\"time\":\"" + java.time.Instant.now() + "\"}]}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+    String release = http.send(HttpRequest.newBuilder(URI.create(dashboard.group(1) + "apps/com.example.demo/android/production/releases/demo-2")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(release).contains("data-stage=\"applied\">1<", "data-stage=\"healthy\">0<", "Totals only");
     assertThat(demo.stop()).isZero();
 
     // again: same key, same releases, nothing republished
@@ -137,9 +147,13 @@ class DemoAndServeCommandTest {
     assertThat(cl.execute("dashboard", "--help")).isZero();
     assertThat(cl.execute("dashboard", "--store", dir.toString(), "--pubkey", "x", "--actions", "token")).isEqualTo(2);
     assertThat(cl.execute("dashboard", "--store", dir.toString(), "--pubkey", "x", "--device-server-url", "ftp://x")).isEqualTo(2);
+    assertThat(cl.execute("dashboard", "--store", dir.toString(), "--pubkey", "x", "--prometheus-url", "file:///etc/passwd")).isEqualTo(2);
+    assertThat(cl.execute("dashboard", "--store", dir.toString(), "--pubkey", "x", "--metrics-url", "http://a:8080/metrics",
+        "--prometheus-url", "http://p:9090")).isEqualTo(2);
     assertThat(cl.execute("demo", "--dashboard-port", "-1")).isEqualTo(2);
     assertThat(err.toString().lines().filter(l -> !l.isBlank())).allMatch(l -> l.startsWith("kivyx-ota: "));
     assertThat(err.toString()).contains("cannot read public key file").contains("--port must be 0-65535")
-        .contains("--actions and --namespace need --kubernetes", "--device-server-url must be an http(s) URL", "--dashboard-port must be 0-65535");
+        .contains("--actions and --namespace need --kubernetes", "--device-server-url must be an http(s) URL", "--dashboard-port must be 0-65535",
+            "--prometheus-url must be an http(s) URL with a host, got file:///etc/passwd", "--prometheus-url and --metrics-url are alternatives");
   }
 }

@@ -37,6 +37,7 @@ import com.kivyx.ota.store.Sha256;
 import com.kivyx.ota.telemetry.TrialReason;
 import com.kivyx.ota.testing.Eventually;
 import com.kivyx.ota.testing.Pipeline;
+import com.kivyx.ota.testing.PrometheusServer;
 import com.kivyx.ota.testing.S3TestServer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -355,15 +356,11 @@ class GuardrailIT {
   }
 
   private RolloutStatus status(String name) {
-    Rollout r = kube.client.resources(Rollout.class).inNamespace(NS).withName(name).get();
-    return r == null ? null : r.getStatus();
+    return testbed.rolloutStatus(NS, name);
   }
 
   private void awaitPhase(String name, String phase) {
-    Eventually.await("Rollout " + name + " " + phase, TIMEOUT, () -> {
-      RolloutStatus st = status(name);
-      return st != null && phase.equals(st.phase());
-    });
+    testbed.awaitRollout(NS, name, phase, TIMEOUT);
   }
 
   private static RolloutSpec.Step gate(int minTrials) {

@@ -97,6 +97,17 @@ class KubernetesDemoIT {
     String rolloutPage = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(dashboard.group(1) + "namespaces/" + NS + "/rollouts/app-1-0-1")).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     assertThat(rolloutPage).contains("Rollout app-1-0-1", "weight <strong>10%</strong>", "id=\"promote\"").doesNotContain("Read-only dashboard");
+    // a device that took 1.0.1 reports it to the demo's server; the release page totals that server's /metrics
+    String releaseId = second.getStatus().releaseId();
+    HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(channel.replaceAll("/v1/apps/.*", "/v1/events")))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"events\":[{\"type\":\"applied\",\"appId\":\"com.example.app\",\"platform\":\"android\","
+            + "\"channel\":\"production\",\"releaseId\":\"" + releaseId + "\",\"deviceId\":\"device-1\",\"time\":\"" + java.time.Instant.now() + "\"}]}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+    String releasePage = http.send(HttpRequest.newBuilder(URI.create(dashboard.group(1) + "apps/com.example.app/android/production/releases/" + releaseId)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(releasePage).contains("data-stage=\"applied\">1<", "Totals only");
     assertThat(demo.err().toString()).contains("CRDs installed", "generated a signing key into Secret ota-signing", "applied examples/channel.yaml", "examples/rollout.yaml");
     assertThat(demo.stop()).isZero();
 

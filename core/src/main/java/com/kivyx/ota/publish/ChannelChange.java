@@ -134,6 +134,34 @@ public interface ChannelChange {
     };
   }
 
+  /**
+   * This change, but only on the index version it was decided against (a person who looked at
+   * version N). Applied on every compare-and-swap attempt, so a writer that slips in between
+   * the read and the swap also makes it fail with {@link StaleIndexException} instead of the
+   * change being reapplied on top of something nobody looked at.
+   */
+  static ChannelChange onVersion(long expected, ChannelChange change) {
+    return new ChannelChange() {
+      @Override
+      public ChannelState apply(ChannelState current) {
+        if (current.version() != expected) {
+          throw new StaleIndexException(expected, current.version());
+        }
+        return change.apply(current);
+      }
+
+      @Override
+      public String describe() {
+        return change.describe() + " (on version " + expected + ")";
+      }
+
+      @Override
+      public boolean alwaysSign() {
+        return change.alwaysSign();
+      }
+    };
+  }
+
   private static String percent(int basisPoints) {
     return (basisPoints / 100) + (basisPoints % 100 == 0 ? "" : "." + String.format("%02d", basisPoints % 100)) + "%";
   }

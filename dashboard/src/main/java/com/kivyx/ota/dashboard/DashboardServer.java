@@ -3,8 +3,13 @@ package com.kivyx.ota.dashboard;
 import com.kivyx.ota.dashboard.catalog.StoreCatalog;
 import com.kivyx.ota.dashboard.explain.DeviceExplainer;
 import com.kivyx.ota.dashboard.kube.RolloutActions;
+import com.kivyx.ota.dashboard.metrics.MetricsSource;
 import com.kivyx.ota.dashboard.kube.RolloutSource;
 import com.kivyx.ota.dashboard.web.ChannelHandler;
+import com.kivyx.ota.dashboard.web.ChannelPage;
+import com.kivyx.ota.dashboard.web.ChannelWriteHandler;
+import com.kivyx.ota.dashboard.writes.ChannelWrites;
+import com.kivyx.ota.dashboard.web.CsrfToken;
 import com.kivyx.ota.dashboard.web.ExplainHandler;
 import com.kivyx.ota.dashboard.web.OverviewHandler;
 import com.kivyx.ota.dashboard.web.Pages;
@@ -17,6 +22,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.security.SecureRandom;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,6 +46,27 @@ public final class DashboardServer implements AutoCloseable {
 
   /** @param actions Kubernetes writes, when the dashboard runs on Kubernetes */
   public static DashboardServer start(DashboardSettings settings, StoreCatalog catalog, RolloutSource rollouts, Optional<RolloutActions> actions) {
+    return start(settings, catalog, rollouts, actions, MetricsSource.none(), Optional.empty());
+  }
+
+  /** @param metrics the release page's device numbers (Prometheus, the servers' /metrics, or none) */
+  public static DashboardServer start(DashboardSettings settings, StoreCatalog catalog, RolloutSource rollouts, Optional<RolloutActions> actions,
+      MetricsSource metrics) {
+    return start(settings, catalog, rollouts, actions, metrics, Optional.empty());
+  }
+
+  /** @param channelWrites static-mode writes (weight, revoke, re-sign), when started with the signing key */
+  public static DashboardServer start(DashboardSettings settings, StoreCatalog catalog, RolloutSource rollouts, Optional<RolloutActions> actions,
+      Optional<ChannelWrites> channelWrites) {
+    return start(settings, catalog, rollouts, actions, MetricsSource.none(), channelWrites);
+  }
+
+  public static DashboardServer start(DashboardSettings settings, StoreCatalog catalog, RolloutSource rollouts, Optional<RolloutActions> actions,
+      MetricsSource metrics, Optional<ChannelWrites> channelWrites) {
+    // One token for every form that writes: the channel's (static mode) and the Rollout buttons.
+    CsrfToken csrfToken = new CsrfToken(new SecureRandom());
+    Optional<CsrfToken> csrf = channelWrites.map(w -> csrfToken);
+    Optional<ChannelPage.WriteForms> forms = channelWrites.map(w -> new ChannelPage.WriteForms(csrfToken.value(), w.kid()));
     Vertx vertx = Vertx.vertx();
     Pages pages = new Pages();
     Router router = Router.router(vertx);
@@ -48,12 +76,17 @@ public final class DashboardServer implements AutoCloseable {
     router.get("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setCachingEnabled(true).setMaxAgeSeconds(86_400));
     router.get("/static/*").handler(StaticHandler.create("dashboard-static"));
     router.get("/").blockingHandler(new OverviewHandler(catalog, rollouts, pages), false);
-    router.get("/apps/:app/:platform/:channel").blockingHandler(ChannelHandler.show(catalog, rollouts, pages), false);
-    router.post("/apps/:app/:platform/:channel/verify").blockingHandler(ChannelHandler.verify(catalog, rollouts, pages), false);
-    router.get("/apps/:app/:platform/:channel/releases/:release").blockingHandler(new ReleaseHandler(catalog, pages), false);
+    router.get("/apps/:app/:platform/:channel").blockingHandler(ChannelHandler.show(catalog, rollouts, pages, forms), false);
+    router.post("/apps/:app/:platform/:channel/verify").blockingHandler(ChannelHandler.verify(catalog, rollouts, pages, forms), false);
+    ChannelWriteHandler channelWritePages = new ChannelWriteHandler(catalog, rollouts, channelWrites, csrf, pages);
+    for (String write : List.of("weight", "revoke", "resign")) {
+      router.post("/apps/:app/:platform/:channel/" + write).handler(BodyHandler.create().setBodyLimit(4096))
+          .blockingHandler(channelWritePages::handle, false);
+    }
+    router.get("/apps/:app/:platform/:channel/releases/:release").blockingHandler(new ReleaseHandler(catalog, pages, metrics, rollouts), false);
     router.get("/apps/:app/:platform/:channel/explain")
         .blockingHandler(new ExplainHandler(catalog, new DeviceExplainer(), settings.deviceServerUrl(), pages), false);
-    RolloutHandler rolloutPages = new RolloutHandler(rollouts, actions, pages);
+    RolloutHandler rolloutPages = new RolloutHandler(rollouts, actions, csrfToken, pages);
     router.get("/namespaces/:namespace/rollouts/:name").blockingHandler(rolloutPages::show, false);
     router.post("/namespaces/:namespace/rollouts/:name/:action").handler(BodyHandler.create().setBodyLimit(4096))
         .blockingHandler(rolloutPages::act, false);

@@ -109,6 +109,13 @@ class DashboardServerTest {
   }
 
   @Test
+  void withoutAMetricsSourceTheReleasePageSaysHowToGetDeviceNumbers() throws Exception {
+    String body = get("/apps/com.kivyx.test/android/production/releases/r2?range=nonsense&baseline=%22%3E%3Cscript%3E").body();
+    assertThat(body).contains("id=\"metrics-off\"", "--prometheus-url", "--metrics-url")
+        .doesNotContain("id=\"funnel\"", "class=\"plot\"", "<script>");
+  }
+
+  @Test
   void explainerGivesEachReleaseItsVerdictAndTheCurl() throws Exception {
     String body = get("/apps/com.kivyx.test/android/production/explain?deviceId=dev-1&runtimeVersion=1.0.0&currentReleaseId=r1").body();
     assertThat(body).contains("data-kind=\"update\" data-release=\"r2\"", "Update to r2")

@@ -175,6 +175,10 @@ class RolloutDashboardIT {
       assertThat(browser.driver.findElement(By.cssSelector(".steps li[aria-current=step]")).getText()).contains("4. pause until promoted");
       assertThat(browser.driver.findElements(By.xpath("//table[caption[contains(., 'Events')]]//tbody/tr"))).as("the operator's Events").isNotEmpty();
       browser.screenshot("rollout-live-promoted");
+      // the release's devices section is one link away, on each platform of the Channel (android only here)
+      List<WebElement> releaseLinks = browser.driver.findElements(By.cssSelector("#release-charts a"));
+      assertThat(releaseLinks).extracting(WebElement::getText).containsExactly("app-v1 on android");
+      assertThat(releaseLinks.get(0).getAttribute("href")).endsWith("/apps/com.kivyx.test/android/production/releases/app-v1#devices");
 
       browser.driver.findElement(By.id("abort")).click();
       new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept(); // hx-confirm

@@ -149,7 +149,12 @@ class HelmChartIT {
     Container d = dashboard.getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(d.getArgs()).startsWith("dashboard").contains("--store=s3://ota-bucket/ota", "--s3-endpoint=https://s3.example.com", "--s3-path-style",
         "--pubkey=prod-v2=/etc/kivyx-ota/public-keys/key-1.pub.pem", "--kubernetes", "--namespace=ota-apps,ota-apps-2", "--actions=token",
-        "--device-server-url=https://ota.example.com");
+        "--device-server-url=https://ota.example.com", "--prometheus-url=http://prometheus-operated.monitoring:9090"); // the operator's, by default
+    assertThat(d.getArgs()).noneMatch(a -> a.startsWith("--user-header") || a.startsWith("--groups-header"));
+    Container impersonating = deployment(Helm.objects(helm.template(FULL_NAME, RELEASE_NS, "-f", Helm.FULL_VALUES.toString(),
+        "--set", "dashboard.actions=impersonate", "--set", "dashboard.proxyHeaders.user=X-Remote-User")), "kivyx-ota-dashboard")
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(impersonating.getArgs()).contains("--actions=impersonate", "--user-header=X-Remote-User", "--groups-header=X-Forwarded-Groups");
     assertThat(d.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(dashboard.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("kivyx-ota-dashboard");
     assertThat(Helm.objects(helm.template("kivyx-ota", RELEASE_NS)).stream().map(o -> o.getMetadata().getName()))
@@ -168,6 +173,8 @@ class HelmChartIT {
     assertFails("two operators without a Lease", "needs operator.leaderElection.enabled", "--set", "operator.leaderElection.enabled=false");
     assertFails("a dashboard without a store", "dashboard.store (or server.store) is required", "--set", "dashboard.enabled=true");
     assertFails("a dashboard that writes as itself", "dashboard.actions", "--set", "dashboard.actions=kubeconfig");
+    assertFails("a header name with a space", "dashboard.proxyHeaders.user", "--set", "dashboard.enabled=true", "--set", "dashboard.actions=impersonate",
+        "--set", "dashboard.proxyHeaders.user=X User");
     assertFails("a Prometheus URL that is not http(s)", "operator.prometheusUrl", "--set", "operator.prometheusUrl=prometheus:9090");
   }
 
@@ -184,7 +191,8 @@ class HelmChartIT {
     for (List<HasMetadata> objects : List.of(
         Helm.objects(helm.template("kivyx-ota", RELEASE_NS, "--set", "server.enabled=true", "--set", "server.store=s3://b/p",
             "--set", "server.publicKeys[0].kid=k", "--set", "server.publicKeys[0].pem=-----BEGIN PUBLIC KEY-----")),
-        Helm.objects(helm.template(FULL_NAME, RELEASE_NS, "-f", Helm.FULL_VALUES.toString())))) {
+        Helm.objects(helm.template(FULL_NAME, RELEASE_NS, "-f", Helm.FULL_VALUES.toString())),
+        Helm.objects(helm.template(FULL_NAME, RELEASE_NS, "-f", Helm.FULL_VALUES.toString(), "--set", "dashboard.actions=impersonate")))) {
       Map<String, List<PolicyRule>> roles = new LinkedHashMap<>();
       for (HasMetadata o : objects) {
         if (o instanceof ClusterRole cr) {
@@ -194,6 +202,10 @@ class HelmChartIT {
         }
       }
       assertThat(roles).isNotEmpty();
+      boolean impersonating = objects.stream().anyMatch(o -> o instanceof Deployment d && d.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()
+          .contains("--actions=impersonate"));
+      assertThat(roles.keySet().stream().anyMatch(n -> n.endsWith("-dashboard-impersonate")))
+          .as("subjectaccessreviews and impersonate only with dashboard.actions=impersonate").isEqualTo(impersonating);
       Set<String> operatorAllowed = Set.of("ota.kivyx.com/releases", "ota.kivyx.com/channels", "ota.kivyx.com/rollouts",
           "ota.kivyx.com/releases/status", "ota.kivyx.com/channels/status", "ota.kivyx.com/rollouts/status", "/events", "/secrets",
           "coordination.k8s.io/leases");
@@ -214,6 +226,13 @@ class HelmChartIT {
           for (String group : rule.getApiGroups()) {
             for (String resource : rule.getResources()) {
               String gr = group + "/" + resource;
+              if (name.endsWith("-dashboard-impersonate")) {
+                // only with dashboard.actions=impersonate: ask a SubjectAccessReview, then act as the person
+                assertThat(name).as(where).startsWith("ClusterRole/");
+                assertThat(gr).as(where).isIn("authorization.k8s.io/subjectaccessreviews", "/users", "/groups");
+                assertThat(rule.getVerbs()).as(where).containsExactly(resource.equals("subjectaccessreviews") ? "create" : "impersonate");
+                continue;
+              }
               if (name.contains("-dashboard")) {
                 // it only reads; its buttons PATCH with the user's own token
                 assertThat(gr).as(where).isIn("ota.kivyx.com/rollouts", "ota.kivyx.com/channels", "/events");
@@ -465,6 +484,8 @@ class HelmChartIT {
       assertThat(allowed(dashboard, "update", "ota.kivyx.com", "rollouts/status", appNs, null)).isFalse();
       assertThat(allowed(dashboard, "get", "", "secrets", appNs, "ota-signing")).isFalse();
       assertThat(allowed(dashboard, "create", "", "events", appNs, null)).isFalse();
+      assertThat(allowed(dashboard, "impersonate", "", "users", appNs, null)).as("impersonation only with dashboard.actions=impersonate").isFalse();
+      assertThat(allowed(dashboard, "create", "authorization.k8s.io", "subjectaccessreviews", appNs, null)).isFalse();
     }
     String server = sa(rendered, releaseNs, "server");
     if (server != null) {

@@ -24,7 +24,6 @@ import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.format.Platform;
 import com.kivyx.ota.publish.StoreVerifier;
 import com.kivyx.ota.publish.VerificationReport;
-import com.kivyx.ota.signing.CoseVerifier;
 import com.kivyx.ota.signing.LocalKeySigner;
 import com.kivyx.ota.store.S3Store;
 import com.kivyx.ota.store.Sha256;
@@ -46,7 +45,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -384,29 +382,15 @@ class OperatorIT {
   }
 
   private static Release release(String ns, String name) {
-    return kube.client.resources(Release.class).inNamespace(ns).withName(name).get();
+    return testbed.release(ns, name);
   }
 
   private static RolloutStatus rolloutStatus(String ns, String name) {
-    Rollout r = kube.client.resources(Rollout.class).inNamespace(ns).withName(name).get();
-    return r == null ? null : r.getStatus();
+    return testbed.rolloutStatus(ns, name);
   }
 
   private static ChannelIndex index(String ns) {
-    try (S3Store store = s3.store(ns + "/" + PREFIX)) {
-      return store.read(StoreLayout.index(new ChannelId(APP, Platform.ANDROID, "production")))
-          .map(o -> {
-            try {
-              return new Documents().readChannelIndex(new CoseVerifier(Map.of(signer.kid(), signer.publicKey()))
-                  .verify(o.bytes(), ChannelIndex.CONTENT_TYPE).payload());
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          })
-          .orElse(null);
-    } catch (RuntimeException e) {
-      return null;
-    }
+    return testbed.index(ns + "/" + PREFIX, new ChannelId(APP, Platform.ANDROID, "production"));
   }
 
   private static VerificationReport verify(String ns) {
@@ -421,17 +405,10 @@ class OperatorIT {
   }
 
   private static void awaitRelease(String ns, String name, ReleaseStatus.Phase phase) {
-    Eventually.await("Release " + name + " " + phase, TIMEOUT, () -> {
-      Release r = release(ns, name);
-      return r != null && r.getStatus() != null && phase == r.getStatus().phase();
-    });
+    testbed.awaitRelease(ns, name, phase, TIMEOUT);
   }
 
   private static void awaitRollout(String ns, String name, String phase) {
-    Eventually.await("Rollout " + name + " " + phase, TIMEOUT, () -> {
-      RolloutStatus st = rolloutStatus(ns, name);
-      return st != null && phase.equals(st.phase());
-    });
+    testbed.awaitRollout(ns, name, phase, TIMEOUT);
   }
-
 }

@@ -19,12 +19,10 @@ import com.kivyx.ota.provenance.BuildDescription;
 import com.kivyx.ota.provenance.Dsse;
 import com.kivyx.ota.provenance.ProvenanceStatement;
 import com.kivyx.ota.provenance.Subject;
-import com.kivyx.ota.signing.CoseVerifier;
 import com.kivyx.ota.signing.LocalKeySigner;
 import com.kivyx.ota.signing.PemKeys;
 import com.kivyx.ota.store.S3Store;
 import com.kivyx.ota.store.Sha256;
-import com.kivyx.ota.store.StoreLayout;
 import com.kivyx.ota.testing.Eventually;
 import com.kivyx.ota.testing.RekorServer;
 import com.kivyx.ota.testing.S3TestServer;
@@ -179,31 +177,15 @@ class OperatorProvenanceIT {
   }
 
   static Release get(String name) {
-    return testbed.kube.client.resources(Release.class).inNamespace(NS).withName(name).get();
+    return testbed.release(NS, name);
   }
 
   static void awaitPhase(String name, ReleaseStatus.Phase phase) {
-    Eventually.await("Release " + name + " " + phase, TIMEOUT, () -> {
-      Release r = get(name);
-      return r != null && r.getStatus() != null && r.getStatus().phase() == phase;
-    });
+    testbed.awaitRelease(NS, name, phase, TIMEOUT);
   }
 
   static ChannelIndex index() {
-    try (S3Store store = testbed.s3.store(NS + "/ota")) {
-      return store.read(StoreLayout.index(new ChannelId(APP, Platform.ANDROID, "production")))
-          .map(o -> {
-            try {
-              return new Documents().readChannelIndex(new CoseVerifier(Map.of(testbed.signer.kid(), testbed.signer.publicKey()))
-                  .verify(o.bytes(), ChannelIndex.CONTENT_TYPE).payload());
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
-            }
-          })
-          .orElse(null);
-    } catch (RuntimeException e) {
-      return null;
-    }
+    return testbed.index(NS + "/ota", new ChannelId(APP, Platform.ANDROID, "production"));
   }
 
   private static void sleep(long millis) {

@@ -1,6 +1,7 @@
 package com.kivyx.ota.dashboard.kube;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.kivyx.ota.crds.Crds;
 import com.kivyx.ota.crds.Rollout;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -13,8 +14,10 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,24 +25,54 @@ import org.slf4j.LoggerFactory;
  * Promote, Abort, Resume as Kubernetes PATCHes made with the clicking person's identity, so
  * RBAC, admission and the API server's audit log decide and record, not the dashboard. In
  * {@link Mode#TOKEN} each request brings its own bearer token; {@link Mode#OWN_IDENTITY} (local
- * use: {@code kivyx-ota dashboard} on a laptop) acts as the kubeconfig's user.
+ * use: {@code kivyx-ota dashboard} on a laptop) acts as the kubeconfig's user. In
+ * {@link Mode#IMPERSONATE} a sign-in proxy names the person in headers; the dashboard's own
+ * ServiceAccount asks a SubjectAccessReview for them and, only if allowed, acts with
+ * {@code Impersonate-User}/{@code Impersonate-Group}, so the audit log names the person.
  */
 public final class RolloutActions implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RolloutActions.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  public enum Mode { TOKEN, OWN_IDENTITY }
+  public enum Mode { TOKEN, OWN_IDENTITY, IMPERSONATE }
+
+  /** Names Kubernetes keeps for itself (service accounts, nodes, system:masters): never a person the proxy signed in. */
+  private static final String RESERVED_PREFIX = "system:";
 
   private final Config base;
   private final Mode mode;
+  private final ProxyHeaders proxyHeaders;
   /** One event loop for every per-request client (a client per click, not a Vert.x per click). */
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
   private final HttpClient.Factory http = new VertxHttpClientFactory(vertx);
+  /** IMPERSONATE mode: SubjectAccessReviews made with the dashboard's own credentials. */
+  private final Optional<AccessReview> review;
 
   /** @param base the API server's address and CA (its credentials are used only in OWN_IDENTITY mode) */
   public RolloutActions(Config base, Mode mode) {
+    this(base, mode, ProxyHeaders.DEFAULT);
+  }
+
+  /** @param proxyHeaders where the sign-in proxy names the person (read in IMPERSONATE mode only) */
+  public RolloutActions(Config base, Mode mode, ProxyHeaders proxyHeaders) {
     this.base = base;
     this.mode = mode;
+    this.proxyHeaders = proxyHeaders;
+    this.review = mode == Mode.IMPERSONATE
+        ? Optional.of(new AccessReview(new KubernetesClientBuilder().withHttpClientFactory(http).withConfig(base).build()))
+        : Optional.empty();
+  }
+
+  /**
+   * Who is asking, from the request's headers as this mode reads them: the proxy's user headers
+   * are trusted only in IMPERSONATE mode (elsewhere a client could set them itself).
+   */
+  public Identity identify(Function<String, List<String>> headers) {
+    if (mode == Mode.IMPERSONATE) {
+      return Identity.proxied(proxyHeaders.read(headers));
+    }
+    List<String> authorization = headers.apply("Authorization");
+    return Identity.fromAuthorization(authorization.isEmpty() ? null : authorization.get(0));
   }
 
   public Mode mode() {
@@ -50,6 +83,12 @@ public final class RolloutActions implements AutoCloseable {
     if (mode == Mode.TOKEN && who.bearerToken().isEmpty()) {
       return ActionResult.refused(401, "Not signed in: this dashboard acts with your own Kubernetes identity and got no bearer token. "
           + "Reach it through the sign-in proxy that adds 'Authorization: Bearer …'. Nothing was changed.");
+    }
+    if (mode == Mode.IMPERSONATE) {
+      Optional<ActionResult> refused = reviewImpersonation(action, namespace, name, who);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
     }
     try (KubernetesClient client = clientFor(who)) {
       var resource = client.resources(Rollout.class).inNamespace(namespace).withName(name);
@@ -88,14 +127,51 @@ public final class RolloutActions implements AutoCloseable {
     };
   }
 
+  /** The refusal, or empty when the person named by the proxy may patch this Rollout. */
+  private Optional<ActionResult> reviewImpersonation(RolloutAction action, String namespace, String name, Identity who) {
+    if (who.proxied().isEmpty()) {
+      return Optional.of(ActionResult.refused(401, "Not signed in: this dashboard acts as the person its sign-in proxy names in the "
+          + proxyHeaders.userHeader() + " header, and the request had none (or more than one). Reach it through the sign-in proxy. Nothing was changed."));
+    }
+    ProxiedUser user = who.proxied().get();
+    if (user.name().startsWith(RESERVED_PREFIX) || user.groups().stream().anyMatch(g -> g.startsWith(RESERVED_PREFIX))) {
+      log.warn("refused {} of {}/{} for reserved identity {}", action.path(), namespace, name, user.describe());
+      return Optional.of(ActionResult.refused(403, "Refused: " + user.describe() + " is a Kubernetes system identity (service account, node or "
+          + "system group), not a person; the dashboard acts only for people. Use token mode for service accounts. Nothing was changed."));
+    }
+    AccessReview.Decision decision;
+    try {
+      decision = review.orElseThrow().check(user, "patch", Crds.GROUP, "rollouts", namespace, name);
+    } catch (KubernetesClientException e) {
+      log.warn("SubjectAccessReview for {} failed", user.describe(), e);
+      return Optional.of(ActionResult.refused(502, "The dashboard could not ask Kubernetes whether " + user.describe() + " may " + action.path()
+          + " (SubjectAccessReview failed, " + e.getCode() + ": " + e.getMessage() + "); its ServiceAccount needs 'create' on "
+          + "subjectaccessreviews (Helm: dashboard.actions=impersonate). Nothing was changed."));
+    }
+    if (!decision.allowed()) {
+      log.info("SubjectAccessReview denied {} patch on rollouts {}/{}: {}", user.describe(), namespace, name, decision.reason());
+      return Optional.of(ActionResult.refused(403, "Kubernetes says " + user.describe() + " may not patch rollouts." + Crds.GROUP + " '" + name
+          + "' in namespace " + namespace + (decision.reason().isBlank() ? "" : " (" + decision.reason() + ")") + ". To " + action.path()
+          + " you need 'get' and 'patch' on rollouts." + Crds.GROUP + " there (a Role and RoleBinding for your user or group). Nothing was changed."));
+    }
+    return Optional.empty();
+  }
+
   @Override
   public void close() {
+    review.ifPresent(AccessReview::close);
     vertx.close();
   }
 
   private KubernetesClient clientFor(Identity who) {
     if (mode == Mode.OWN_IDENTITY) {
       return new KubernetesClientBuilder().withHttpClientFactory(http).withConfig(base).build();
+    }
+    if (mode == Mode.IMPERSONATE) {
+      // The dashboard's own credentials, acting as the person: the API server authorizes and audits them.
+      ProxiedUser user = who.proxied().orElseThrow();
+      Config as = new ConfigBuilder(base).withImpersonateUsername(user.name()).withImpersonateGroups(user.groups().toArray(String[]::new)).build();
+      return new KubernetesClientBuilder().withHttpClientFactory(http).withConfig(as).build();
     }
     // Only the address and the CA of the base config: none of the dashboard's own credentials.
     Config user = new ConfigBuilder(Config.empty())

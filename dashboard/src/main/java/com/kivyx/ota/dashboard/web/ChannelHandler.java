@@ -17,20 +17,31 @@ public final class ChannelHandler implements Handler<RoutingContext> {
   private final RolloutSource kube;
   private final Pages pages;
   private final boolean verify;
+  /** Static mode with a signing key: the write forms. */
+  private final Optional<ChannelPage.WriteForms> writes;
 
-  private ChannelHandler(StoreCatalog catalog, RolloutSource kube, Pages pages, boolean verify) {
+  private ChannelHandler(StoreCatalog catalog, RolloutSource kube, Pages pages, boolean verify, Optional<ChannelPage.WriteForms> writes) {
     this.catalog = catalog;
     this.kube = kube;
     this.pages = pages;
     this.verify = verify;
+    this.writes = writes;
   }
 
   public static ChannelHandler show(StoreCatalog catalog, RolloutSource kube, Pages pages) {
-    return new ChannelHandler(catalog, kube, pages, false);
+    return show(catalog, kube, pages, Optional.empty());
   }
 
   public static ChannelHandler verify(StoreCatalog catalog, RolloutSource kube, Pages pages) {
-    return new ChannelHandler(catalog, kube, pages, true);
+    return verify(catalog, kube, pages, Optional.empty());
+  }
+
+  public static ChannelHandler show(StoreCatalog catalog, RolloutSource kube, Pages pages, Optional<ChannelPage.WriteForms> writes) {
+    return new ChannelHandler(catalog, kube, pages, false, writes);
+  }
+
+  public static ChannelHandler verify(StoreCatalog catalog, RolloutSource kube, Pages pages, Optional<ChannelPage.WriteForms> writes) {
+    return new ChannelHandler(catalog, kube, pages, true, writes);
   }
 
   @Override
@@ -40,6 +51,7 @@ public final class ChannelHandler implements Handler<RoutingContext> {
       return;
     }
     pages.send(ctx, 200, "channel.jte",
-        new ChannelPage(catalog.channel(id.get()), verify ? Optional.of(catalog.verify(id.get())) : Optional.empty(), kube.channels(id.get())));
+        new ChannelPage(catalog.channel(id.get()), verify ? Optional.of(catalog.verify(id.get())) : Optional.empty(), kube.channels(id.get()),
+            writes, Optional.empty()));
   }
 }

@@ -16,6 +16,16 @@ public final class Links {
     return channel(id) + "/verify";
   }
 
+  /** A static-mode write: weight, revoke or resign. */
+  public static String channelWrite(ChannelId id, String write) {
+    return channel(id) + "/" + write;
+  }
+
+  /** Basis points as the number the weight field takes: 2500 → "25", 125 → "1.25". */
+  public static String percentNumber(int basisPoints) {
+    return new java.math.BigDecimal(basisPoints).movePointLeft(2).stripTrailingZeros().toPlainString();
+  }
+
   public static String release(ChannelId id, String releaseId) {
     return channel(id) + "/releases/" + releaseId;
   }
@@ -30,6 +40,11 @@ public final class Links {
 
   public static String rolloutAction(String namespace, String name, String action) {
     return rollout(namespace, name) + "/" + action;
+  }
+
+  /** The chart ranges the release page offers ({@code ?range=}), shortest first. */
+  public static java.util.List<String> chartRanges() {
+    return java.util.List.copyOf(ChartRequest.RANGES.keySet());
   }
 
   public static String query(String value) {

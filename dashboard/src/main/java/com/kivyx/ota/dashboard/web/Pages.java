@@ -16,7 +16,17 @@ public final class Pages {
   }
 
   public void send(RoutingContext ctx, int status, String template, Object model) {
-    String html = render(template, model);
+    respond(ctx, status, render(template, model));
+  }
+
+  /** For templates with more than one {@code @param}: the parameters by name. */
+  public void send(RoutingContext ctx, int status, String template, java.util.Map<String, Object> params) {
+    StringOutput out = new StringOutput();
+    engine.render(template, params, out);
+    respond(ctx, status, out.toString());
+  }
+
+  private static void respond(RoutingContext ctx, int status, String html) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8").end(html);
   }
 

@@ -1,8 +1,7 @@
-package com.kivyx.ota.cli;
+package com.kivyx.ota.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.kivyx.ota.testing.Eventually;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,12 +20,12 @@ import java.util.stream.Collectors;
  * $KIVYX_PROMETHEUS) started for a test with its own config, port and storage, scraping the
  * given targets every second. Never the packaged service.
  */
-final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer implements AutoCloseable {
   private final Process process;
   private final Path log;
-  final URI url;
+  public final URI url;
 
-  PrometheusServer(Path dir, List<Integer> targetPorts) throws Exception {
+  public PrometheusServer(Path dir, List<Integer> targetPorts) throws Exception {
     String binary = System.getenv().getOrDefault("KIVYX_PROMETHEUS", "prometheus");
     Path config = dir.resolve("prometheus.yml");
     Files.writeString(config, """
@@ -56,11 +55,11 @@ final class PrometheusServer implements AutoCloseable {
   }
 
   /** Waits until every target is being scraped (the discovery hands targets over on a ~5 s tick). */
-  void awaitTargetsUp(int count) {
+  public void awaitTargetsUp(int count) {
     Eventually.await(count + " targets up in Prometheus", Duration.ofSeconds(60), () -> upTargets() >= count);
   }
 
-  int upTargets() {
+  public int upTargets() {
     try {
       JsonNode root = new ObjectMapper().readTree(get("api/v1/targets?state=active").body());
       int up = 0;
@@ -86,7 +85,7 @@ final class PrometheusServer implements AutoCloseable {
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  String tail() {
+  public String tail() {
     try {
       List<String> lines = Files.readAllLines(log);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
