@@ -8,7 +8,11 @@
 #   BASELINE_JAR: another build of the CLI (e.g. the previous commit's) measured in the same run,
 #     on the same store, so before/after come from one session.
 #   CASES: which cases to run, by index (default all: 0 update, 1 codepush, 2 expo, 3 update 304, 4 index, 5 blob).
-#   PROFILE=1: record the server with JFR during the update case and print its hottest frames.
+#   PROFILE=1: record the servers with JFR for the whole run and print their hottest frames.
+#   PIN=1: the servers under test and nginx run on SERVER_CPUS (default 0), wrk on WRK_CPUS
+#     (default 1), via taskset, so the load generator does not take cycles from what it measures.
+# nginx runs as many workers as the server has event loops (max(2, the CPUs it may use)), and gets
+# the same requests (path aside: the file of the answer's size), headers and all.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 jar="$root/cli/target/kivyx-ota.jar"
@@ -20,10 +24,23 @@ THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64 256}"
 SERVER_PORT="${SERVER_PORT:-18181}"
 NGINX_PORT="${NGINX_PORT:-18182}"
+PIN="${PIN:-0}"
+SERVER_CPUS="${SERVER_CPUS:-0}"
+WRK_CPUS="${WRK_CPUS:-1}"
 
 for tool in java wrk nginx curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install wrk nginx curl)" >&2; exit 1; }
 done
+pin_server=(); pin_wrk=()
+if [ "$PIN" = 1 ]; then
+  command -v taskset >/dev/null || { echo "bench: PIN=1 needs taskset (apt-get install util-linux)" >&2; exit 1; }
+  taskset -c "$SERVER_CPUS" true && taskset -c "$WRK_CPUS" true \
+    || { echo "bench: SERVER_CPUS=$SERVER_CPUS or WRK_CPUS=$WRK_CPUS is not a CPU list of this machine (0-$(( $(nproc) - 1 )))" >&2; exit 1; }
+  pin_server=(taskset -c "$SERVER_CPUS"); pin_wrk=(taskset -c "$WRK_CPUS")
+fi
+# the server's event loops: max(2, the CPUs its JVM may use); nginx gets as many workers
+server_cpus="$("${pin_server[@]}" nproc)"
+EVENT_LOOPS=$(( server_cpus < 2 ? 2 : server_cpus ))
 [ -f "$jar" ] || { echo "bench: $jar is missing; run ./mvnw -B -DskipTests package first" >&2; exit 1; }
 
 work="$(mktemp -d /tmp/kivyx-bench.XXXXXX)"
@@ -63,7 +80,7 @@ start_server() { # label jar port
     flags=("-XX:StartFlightRecording=filename=$work/$1.jfr,settings=$work/sampling.jfc,dumponexit=true")
   fi
   echo "== starting the manifest server ($1: $2) on 127.0.0.1:$3" >&2
-  java -Xms256m -Xmx512m "${flags[@]}" -jar "$2" serve --store "$work/store" --pubkey "$work/keys/bench-v1.pub.pem" --port "$3" \
+  "${pin_server[@]}" java -Xms256m -Xmx512m "${flags[@]}" -jar "$2" serve --store "$work/store" --pubkey "$work/keys/bench-v1.pub.pem" --port "$3" \
     --codepush-deployment "bench-deployment-key=$app/android/production" >"$work/server-$1.log" 2>&1 &
   server_pids+=($!)
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$3/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -92,7 +109,7 @@ echo "== starting nginx on 127.0.0.1:$NGINX_PORT (random files of each answer's 
 mkdir -p "$work/nginx/html" "$work/nginx/tmp"
 for f in update.json index.cose blob.bin update_check.json expo.multipart; do head -c "$(wc -c < "$work/$f")" /dev/urandom > "$work/nginx/html/$f"; done
 cat > "$work/nginx/nginx.conf" <<CONF
-worker_processes 2;
+worker_processes $EVENT_LOOPS;
 pid $work/nginx/nginx.pid;
 error_log $work/nginx/error.log warn;
 events { worker_connections 4096; }
@@ -113,7 +130,7 @@ http {
 CONF
 # nginx's workers run as an unprivileged user: mktemp's 0700 directory would make every answer a 403
 chmod 755 "$work" "$work/nginx" "$work/nginx/html"
-nginx -c "$work/nginx/nginx.conf"
+"${pin_server[@]}" nginx -c "$work/nginx/nginx.conf"
 sleep 0.5
 for f in update.json index.cose blob.bin update_check.json expo.multipart; do
   got="$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$NGINX_PORT/$f")"
@@ -139,7 +156,7 @@ cases=(
 # prints "req/s p50_ms p99_ms non2xx"
 measure() { # connections url script env...
   local connections="$1" url="$2" script="$3"; shift 3
-  env "$@" wrk -t"$THREADS" -c"$connections" -d"$DURATION" --latency -s "$script" "$url" 2>/dev/null | awk '
+  env "$@" "${pin_wrk[@]}" wrk -t"$THREADS" -c"$connections" -d"$DURATION" --latency -s "$script" "$url" 2>/dev/null | awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { rps = $2 }
     $1 == "50%" { p50 = ms($2) }
@@ -156,13 +173,14 @@ done
 
 # raw results: round case conns who rps p50 p99 bad (who = nginx or a server label)
 results="$work/results.txt"
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
-  echo "== round $round of $ROUNDS" >&2
+  echo "== round $round of $ROUNDS (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   for c in $CONNECTIONS; do
     for k in ${CASES:-${!cases[@]}}; do
       IFS='|' read -r name file script envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
-      # nginx serves the file for every path: REQ_PATH is replaced by the file's own
-      echo "$round $k $c nginx $(measure "$c" "http://127.0.0.1:$NGINX_PORT" "$vary" REQ_PATH="/$file")" >>"$results"
+      # nginx serves the file for every path: the case's own request with REQ_PATH the file's
+      echo "$round $k $c nginx $(measure "$c" "http://127.0.0.1:$NGINX_PORT" "$vary" "${envs[@]}" REQ_PATH="/$file")" >>"$results"
       for i in "${!labels[@]}"; do
         echo "$round $k $c ${labels[$i]} $(measure "$c" "http://127.0.0.1:${ports[$i]}" "$script" "${envs[@]}")" >>"$results"
       done
@@ -203,6 +221,11 @@ for k in ${CASES:-${!cases[@]}}; do
 done
 echo
 echo "answers: update $(wc -c < "$work/update.json") B, CodePush check $(wc -c < "$work/update_check.json") B, Expo multipart $(wc -c < "$work/expo.multipart") B,"
-echo "index $(wc -c < "$work/index.cose") B, blob $(wc -c < "$work/blob.bin") B; nginx (2 workers) serves random files of those sizes."
+echo "index $(wc -c < "$work/index.cose") B, blob $(wc -c < "$work/blob.bin") B; nginx ($EVENT_LOOPS workers = the server's event loops) serves random files of those sizes."
 echo "$ROUNDS rounds of $DURATION per case; each ratio is against nginx measured in the same round. wrk $THREADS threads."
-echo "Server, nginx and wrk share this machine's $(nproc) cores; loopback only; load average $(cut -d' ' -f1-3 /proc/loadavg)."
+if [ "$PIN" = 1 ]; then
+  echo "Pinned: servers and nginx on CPUs $SERVER_CPUS, wrk on CPUs $WRK_CPUS (of $(nproc)); loopback only."
+else
+  echo "Server, nginx and wrk share this machine's $(nproc) cores; loopback only."
+fi
+echo "Load average (1, 5, 15 min) at the first round: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg)."

@@ -19,7 +19,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.FileProps;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -57,6 +56,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
   private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
   private static final CharSequence X_CONTENT_TYPE_OPTIONS = HttpHeaders.createOptimized("X-Content-Type-Options");
   private static final CharSequence BYTES = HttpHeaders.createOptimized("bytes");
+  private static final CharSequence RANGE = HttpHeaders.createOptimized("Range");
   private static final Pattern KEY_SET = Pattern.compile("apps/" + ChannelId.NAME.pattern() + "/keys(/[1-9][0-9]{0,17})?\\.cose");
   private static final Pattern BLOB = Pattern.compile("apps/(" + ChannelId.NAME.pattern() + ")/blobs/sha256/([0-9a-f]{64})");
 
@@ -67,6 +67,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
   private final DeviceEvents events;
   private final TokenBuckets eventLimits;
   private final ExpoApi expo;
+  private final BlobCache blobs;
   /** 1 MiB of remembered (device, header, value) hashes for Expo telemetry. */
   private static final int EXPO_TELEMETRY_SLOTS = 1 << 17;
   private final byte[] openapi;
@@ -85,6 +86,11 @@ final class HttpApi implements Handler<HttpServerRequest> {
   }
 
   HttpApi(Vertx vertx, ServerConfig config, ChannelSource source, ServerMetrics metrics, byte[] openapi, java.util.List<DeviceRoutes> protocols) {
+    this(vertx, config, source, metrics, openapi, protocols, BlobCache.defaults());
+  }
+
+  HttpApi(Vertx vertx, ServerConfig config, ChannelSource source, ServerMetrics metrics, byte[] openapi, java.util.List<DeviceRoutes> protocols, BlobCache blobs) {
+    this.blobs = blobs;
     this.protocols = java.util.List.copyOf(protocols);
     this.vertx = vertx;
     this.config = config;
@@ -367,6 +373,13 @@ final class HttpApi implements Handler<HttpServerRequest> {
 
   /** The store's own paths: verified index bytes for {@code index.cose}, files for blobs. */
   private void store(HttpServerRequest req, String key) throws BadRequestException {
+    Optional<Snapshot> snapshot = source.snapshot();
+    // a key in the cache passed the checks below when it was read
+    BlobCache.Blob known = snapshot.isEmpty() ? null : blobs.get(snapshot.get(), key);
+    if (known != null) {
+      sendBlob(req, known);
+      return;
+    }
     if (!StoreKeys.isSafe(key)) {
       throw new BadRequestException("bad_path", "store paths are relative keys of letters, digits, '.', '_', '~', '-' and '/', without '.' or '..' segments");
     }
@@ -380,12 +393,12 @@ final class HttpApi implements Handler<HttpServerRequest> {
       sendKeySet(req, config.storeRoot().get().resolve(key), key);
       return;
     }
-    Matcher blob = BLOB.matcher(key);
-    if (config.storeRoot().isEmpty() || !blob.matches()) {
+    Matcher match = BLOB.matcher(key);
+    if (config.storeRoot().isEmpty() || !match.matches()) {
       throw new BadRequestException(404, "not_found", "no such object: " + key);
     }
-    String appId = blob.group(1);
-    String sha256 = blob.group(2);
+    String appId = match.group(1);
+    String sha256 = match.group(2);
     Path file = config.storeRoot().get().resolve(key);
     vertx.fileSystem()
         .props(file.toString())
@@ -395,7 +408,23 @@ final class HttpApi implements Handler<HttpServerRequest> {
                 error(req, 404, "not_found", "no such object: " + key);
                 return;
               }
-              sendBlob(req, file, ar.result(), appId, sha256);
+              long size = ar.result().size();
+              String type = snapshot.flatMap(s -> s.blobType(appId, sha256)).orElse("application/octet-stream");
+              BlobCache.Blob fromFile = BlobCache.Blob.of(appId, sha256, file.toString(), size, type, null);
+              if (snapshot.isEmpty() || !blobs.fits(size)) {
+                sendBlob(req, fromFile);
+                return;
+              }
+              vertx.<byte[]>executeBlocking(() -> BlobCache.readVerified(file, sha256, size), false).onComplete(read -> {
+                if (read.failed() || read.result() == null) {
+                  // bytes that are not what their name says are never kept: sent as stored, devices refuse them
+                  sendBlob(req, fromFile);
+                  return;
+                }
+                BlobCache.Blob blob = BlobCache.Blob.of(appId, sha256, file.toString(), size, type, read.result());
+                blobs.put(snapshot.get(), key, blob);
+                sendBlob(req, blob);
+              });
             });
   }
 
@@ -425,27 +454,25 @@ final class HttpApi implements Handler<HttpServerRequest> {
     });
   }
 
-  private void sendBlob(HttpServerRequest req, Path file, FileProps props, String appId, String sha256) {
+  private void sendBlob(HttpServerRequest req, BlobCache.Blob blob) {
     HttpServerResponse resp = req.response();
-    Optional<ExpoChannel.Patch> patch = expo.patchFor(appId, sha256, req::getHeader, source.snapshot());
+    Optional<ExpoChannel.Patch> patch = expo.patchFor(blob.appId(), blob.sha256(), req::getHeader, source.snapshot());
     if (patch.isPresent() && config.storeRoot().isPresent()) {
       sendPatch(req, patch.get());
       return;
     }
-    String etag = ETags.ofHex(sha256);
-    String type = source.snapshot().flatMap(s -> s.blobType(appId, sha256)).orElse("application/octet-stream");
-    resp.putHeader(HttpHeaders.ETAG, etag)
+    resp.putHeader(HttpHeaders.ETAG, blob.etagHeader())
         .putHeader(HttpHeaders.CACHE_CONTROL, IMMUTABLE_CACHE)
         .putHeader(HttpHeaders.ACCEPT_RANGES, BYTES)
-        .putHeader(HttpHeaders.CONTENT_TYPE, type);
-    if (ETags.matches(req.getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
+        .putHeader(HttpHeaders.CONTENT_TYPE, blob.contentType());
+    if (ETags.matches(req.getHeader(HttpHeaders.IF_NONE_MATCH), blob.etag())) {
       resp.setStatusCode(304).end();
       return;
     }
-    long size = props.size();
+    long size = blob.size();
     Optional<ByteRange> range;
     try {
-      range = ByteRange.parse(req.getHeader("Range"), size);
+      range = ByteRange.parse(req.getHeader(RANGE), size);
     } catch (ByteRange.Unsatisfiable e) {
       resp.headers().remove(HttpHeaders.CONTENT_TYPE);
       resp.putHeader("Content-Range", "bytes */" + size);
@@ -458,11 +485,15 @@ final class HttpApi implements Handler<HttpServerRequest> {
       resp.setStatusCode(206).putHeader("Content-Range", "bytes " + offset + "-" + range.get().endInclusive() + "/" + size);
     }
     if (req.method() == HttpMethod.HEAD) {
-      resp.putHeader(HttpHeaders.CONTENT_LENGTH, String.valueOf(length)).end();
+      resp.putHeader(HttpHeaders.CONTENT_LENGTH, range.isPresent() ? String.valueOf(length) : blob.contentLength()).end();
       return;
     }
-    resp.sendFile(file.toString(), offset, length)
-        .onFailure(e -> log.debug("sending {} failed: {}", file, e.toString()));
+    if (blob.bytes() != null) {
+      resp.end(range.isPresent() ? blob.bytes().slice((int) offset, (int) (offset + length)) : blob.bytes());
+      return;
+    }
+    resp.sendFile(blob.file(), offset, length)
+        .onFailure(e -> log.debug("sending {} failed: {}", blob.file(), e.toString()));
   }
 
   /**
@@ -490,12 +521,15 @@ final class HttpApi implements Handler<HttpServerRequest> {
 
   private static void send(HttpServerRequest req, ExpoResponse answer) {
     HttpServerResponse resp = req.response().setStatusCode(answer.status());
-    answer.headers().forEach(h -> resp.putHeader(h.getKey(), h.getValue()));
+    ExpoResponse.Wire wire = answer.wire();
+    for (int i = 0; i < wire.names().length; i++) {
+      resp.putHeader(wire.names()[i], wire.values()[i]);
+    }
     if (answer.status() == 204) {
       resp.end();
       return;
     }
-    resp.end(Buffer.buffer(answer.body()));
+    resp.end(wire.body());
   }
 
   /** How much of an oversized event body is read and dropped so the client sees the 413. */

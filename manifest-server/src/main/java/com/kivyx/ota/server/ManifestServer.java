@@ -53,6 +53,11 @@ public final class ManifestServer implements AutoCloseable {
 
   /** @param protocols other device protocols served beside the v1 API (CodePush) */
   public static ManifestServer start(ServerConfig config, ChannelSource source, ServerMetrics metrics, List<DeviceRoutes> protocols) {
+    return start(config, source, metrics, protocols, BlobCache.defaults());
+  }
+
+  /** @param blobs what the server remembers of blobs it sent (tests compare it with none) */
+  static ManifestServer start(ServerConfig config, ChannelSource source, ServerMetrics metrics, List<DeviceRoutes> protocols, BlobCache blobs) {
     source.start();
     Vertx vertx =
         Vertx.vertx(
@@ -61,7 +66,7 @@ public final class ManifestServer implements AutoCloseable {
                 .setWorkerPoolSize(2)
                 // We serve files by absolute path; no classpath lookups, no cache directory.
                 .setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
-    HttpApi api = new HttpApi(vertx, config, source, metrics, openapi(), protocols);
+    HttpApi api = new HttpApi(vertx, config, source, metrics, openapi(), protocols, blobs);
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(config.host())

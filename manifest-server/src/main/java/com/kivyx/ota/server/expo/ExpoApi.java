@@ -35,14 +35,34 @@ public final class ExpoApi {
   private static final String UNKNOWN_UPDATE = "expo-update:";
 
   private final ExpoTelemetry telemetry;
+  /** The last Accept header and its format: a fleet of one app sends the same one on every poll. */
+  private volatile Negotiated lastAccept = new Negotiated("", AcceptedFormat.negotiate(""));
+  /**
+   * Channels requests named, per snapshot: (app, platform header, channel) checked once instead
+   * of three patterns per poll. Racy slots of immutable records: a lost write is a miss.
+   */
+  private final Route[] routes;
+
+  private record Negotiated(String accept, Optional<AcceptedFormat> format) {}
+
+  private record Route(Snapshot snapshot, String appId, String platform, String channel, ChannelId key, Optional<ChannelSnapshot> served) {}
 
   public ExpoApi(ExpoTelemetry telemetry) {
+    this(telemetry, 64);
+  }
+
+  /** @param routeSlots channels remembered at once, a power of two (1 in tests: every route shares the slot) */
+  public ExpoApi(ExpoTelemetry telemetry, int routeSlots) {
+    if (Integer.bitCount(routeSlots) != 1) {
+      throw new IllegalArgumentException("routeSlots must be a power of two, got " + routeSlots);
+    }
     this.telemetry = telemetry;
+    this.routes = new Route[routeSlots];
   }
 
   /** @param header a request header by (case-insensitive) name, or null */
   public ExpoResponse respond(String appId, Function<String, String> header, Optional<Snapshot> snapshot) {
-    Optional<AcceptedFormat> format = AcceptedFormat.negotiate(header.apply("accept"));
+    Optional<AcceptedFormat> format = negotiate(header.apply("accept"));
     if (format.isEmpty()) {
       return ExpoResponse.error(406, "not_acceptable", "this server answers multipart/mixed, application/expo+json or application/json");
     }
@@ -52,31 +72,41 @@ public final class ExpoApi {
     }
     String platform = header.apply("expo-platform");
     String runtime = header.apply("expo-runtime-version");
-    String channel = Optional.ofNullable(header.apply("expo-channel-name")).map(String::trim).filter(c -> !c.isEmpty()).orElse(DEFAULT_CHANNEL);
+    String channelHeader = header.apply("expo-channel-name");
+    String channel = channelHeader == null || channelHeader.trim().isEmpty() ? DEFAULT_CHANNEL : channelHeader.trim();
     if (platform == null || runtime == null || runtime.isBlank()) {
       return ExpoResponse.error(400, "missing_header", "send expo-platform (ios or android) and expo-runtime-version");
     }
-    if (!text(runtime, 64) || !NAME.matcher(channel).matches()) {
-      return ExpoResponse.error(400, "bad_header", "expo-runtime-version is 1-64 characters, expo-channel-name 1-128 letters, digits, '.', '_' or '-'");
+    if (!text(runtime, 64)) {
+      return ExpoResponse.error(400, "bad_header", BAD_HEADER);
     }
-    Optional<ChannelId> key = ChannelId.parse(appId, platform.trim().toLowerCase(Locale.ROOT), channel);
-    if (key.isEmpty()) {
-      return ExpoResponse.error(400, "bad_header", "expo-platform must be ios or android");
+    Route route = snapshot.isEmpty() ? null : route(snapshot.get(), appId, platform, channel);
+    if (route == null) {
+      if (!NAME.matcher(channel).matches()) {
+        return ExpoResponse.error(400, "bad_header", BAD_HEADER);
+      }
+      Optional<ChannelId> key = ChannelId.parse(appId, platform.trim().toLowerCase(Locale.ROOT), channel);
+      if (key.isEmpty()) {
+        return ExpoResponse.error(400, "bad_header", "expo-platform must be ios or android");
+      }
+      if (snapshot.isEmpty()) {
+        return ExpoResponse.error(503, "not_ready", "no channel snapshot loaded yet; retry shortly");
+      }
+      route = new Route(snapshot.get(), appId, platform, channel, key.get(), snapshot.get().channel(key.get()));
+      routes[slot(appId, platform, channel)] = route;
     }
-    if (snapshot.isEmpty()) {
-      return ExpoResponse.error(503, "not_ready", "no channel snapshot loaded yet; retry shortly");
-    }
-    Optional<ChannelSnapshot> served = snapshot.get().channel(key.get());
+    Optional<ChannelSnapshot> served = route.served();
     if (served.isEmpty() || served.get().expo().documents().isEmpty()) {
-      return ExpoResponse.error(404, "unknown_channel", "no channel " + key.get() + " with Expo releases is served here (publish with --expo-asset-base-url)");
+      return ExpoResponse.error(404, "unknown_channel", "no channel " + route.key() + " with Expo releases is served here (publish with --expo-asset-base-url)");
     }
     ChannelSnapshot ch = served.get();
     ExpoChannel expo = ch.expo();
-    String deviceId = Optional.ofNullable(header.apply("eas-client-id")).map(String::trim).filter(id -> text(id, 128)).orElse(ANONYMOUS);
+    String clientId = header.apply("eas-client-id");
+    String deviceId = clientId == null || !text(clientId.trim(), 128) ? ANONYMOUS : clientId.trim();
     String current = lower(header.apply("expo-current-update-id"));
     String embedded = lower(header.apply("expo-embedded-update-id"));
     telemetry.observe(
-        new ExpoTelemetry.Report(appId, key.get().platform().id(), channel, deviceId, current, header.apply("expo-recent-failed-update-ids"), header.apply("expo-fatal-error")),
+        new ExpoTelemetry.Report(appId, route.key().platform().id(), channel, deviceId, current, header.apply("expo-recent-failed-update-ids"), header.apply("expo-fatal-error")),
         expo.releaseByUpdateId()::get,
         ch.knownReleases());
 
@@ -117,6 +147,28 @@ public final class ExpoApi {
         .findFirst();
   }
 
+  private static final String BAD_HEADER = "expo-runtime-version is 1-64 characters, expo-channel-name 1-128 letters, digits, '.', '_' or '-'";
+
+  private Optional<AcceptedFormat> negotiate(String accept) {
+    String value = accept == null ? "" : accept;
+    Negotiated last = lastAccept;
+    if (!last.accept().equals(value)) {
+      last = new Negotiated(value, AcceptedFormat.negotiate(value));
+      lastAccept = last;
+    }
+    return last.format();
+  }
+
+  /** The channel this request named under the current snapshot, if an earlier request checked it. */
+  private Route route(Snapshot snapshot, String appId, String platform, String channel) {
+    Route r = routes[slot(appId, platform, channel)];
+    return r != null && r.snapshot() == snapshot && r.appId().equals(appId) && r.platform().equals(platform) && r.channel().equals(channel) ? r : null;
+  }
+
+  private int slot(String appId, String platform, String channel) {
+    return ((appId.hashCode() * 31 + platform.hashCode()) * 31 + channel.hashCode()) & (routes.length - 1);
+  }
+
   private static String unquote(String value) {
     if (value == null) {
       return null;
@@ -133,6 +185,11 @@ public final class ExpoApi {
     if (value.isEmpty() || value.length() > maxLength) {
       return false;
     }
-    return value.chars().noneMatch(Character::isISOControl);
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 }

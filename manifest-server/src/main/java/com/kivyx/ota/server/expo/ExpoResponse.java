@@ -1,18 +1,61 @@
 package com.kivyx.ota.server.expo;
 
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** An answer to an Expo client, built once per snapshot or per error: status, headers, body. */
-public record ExpoResponse(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+/**
+ * An answer to an Expo client, built once per snapshot or per error: status, headers, body.
+ *
+ * @param wire the same answer as Vert.x writes it; for answers built with a snapshot, headers
+ *     Vert.x neither validates nor encodes again and an off-heap body sent as is
+ */
+public record ExpoResponse(int status, List<Map.Entry<String, String>> headers, byte[] body, Wire wire) {
   /** On every answer: the spec's protocol headers and a short cache lifetime (answers differ per device). */
   static final List<Map.Entry<String, String>> PROTOCOL_HEADERS =
       List.of(Map.entry("expo-protocol-version", "1"), Map.entry("expo-sfv-version", "0"), Map.entry("cache-control", "private, max-age=0"));
 
   public ExpoResponse {
     headers = List.copyOf(headers);
+  }
+
+  /** An answer whose wire form is made now, off-heap: for answers that live as long as a snapshot. */
+  ExpoResponse(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+    this(status, headers, body, Wire.prepared(headers, body));
+  }
+
+  /**
+   * Headers and body ready to write: names and values as {@link HttpHeaders#createOptimized}
+   * (ASCII ones; anything else stays a string Vert.x checks), the body as a buffer.
+   */
+  public record Wire(CharSequence[] names, CharSequence[] values, Buffer body) {
+    static Wire prepared(List<Map.Entry<String, String>> headers, byte[] body) {
+      Buffer wire = Buffer.buffer(Unpooled.unreleasableBuffer(Unpooled.directBuffer(Math.max(1, body.length)).writeBytes(body).asReadOnly()));
+      return of(headers, wire);
+    }
+
+    /** For a one-off answer (an error): the body wrapped, not copied off-heap. */
+    static Wire plain(List<Map.Entry<String, String>> headers, byte[] body) {
+      return of(headers, Buffer.buffer(Unpooled.wrappedBuffer(body)));
+    }
+
+    private static Wire of(List<Map.Entry<String, String>> headers, Buffer body) {
+      CharSequence[] names = new CharSequence[headers.size()];
+      CharSequence[] values = new CharSequence[headers.size()];
+      for (int i = 0; i < names.length; i++) {
+        names[i] = optimized(headers.get(i).getKey());
+        values[i] = optimized(headers.get(i).getValue());
+      }
+      return new Wire(names, values, body);
+    }
+
+    private static CharSequence optimized(String text) {
+      return StandardCharsets.US_ASCII.newEncoder().canEncode(text) ? HttpHeaders.createOptimized(text) : text;
+    }
   }
 
   static ExpoResponse ok(String contentType, byte[] body, Map<String, String> extra) {
@@ -28,8 +71,8 @@ public record ExpoResponse(int status, List<Map.Entry<String, String>> headers, 
   static ExpoResponse error(int status, String error, String message) {
     List<Map.Entry<String, String>> headers = new ArrayList<>(PROTOCOL_HEADERS);
     headers.add(Map.entry("content-type", "application/json"));
-    String body = "{\"error\":" + quote(error) + ",\"message\":" + quote(message) + "}";
-    return new ExpoResponse(status, headers, body.getBytes(StandardCharsets.UTF_8));
+    byte[] body = ("{\"error\":" + quote(error) + ",\"message\":" + quote(message) + "}").getBytes(StandardCharsets.UTF_8);
+    return new ExpoResponse(status, headers, body, Wire.plain(headers, body));
   }
 
   public String header(String name) {

@@ -1,8 +1,6 @@
 package com.kivyx.ota.server.expo;
 
-import com.kivyx.ota.store.Sha256;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +14,8 @@ import java.util.regex.Pattern;
  * each id of {@code Expo-Recent-Failed-Update-IDs} as {@code rolledBack}, and {@code
  * Expo-Fatal-Error} as {@code crashed}. Clients repeat these headers on every request, so each
  * (device, header, value) is counted once, remembered in a fixed table of hashes: memory is
- * bounded, and a collision at worst counts a repeat again.
+ * bounded, and a collision at worst counts a repeat again. The hash is seeded at random per
+ * process, so colliding values cannot be worked out in advance.
  */
 public final class ExpoTelemetry {
   /** Where the events go: the same counters as {@code POST /v1/events}. */
@@ -33,6 +32,7 @@ public final class ExpoTelemetry {
   private final EventSink sink;
   private final AtomicLongArray seen;
   private final int mask;
+  private final long seed = new SecureRandom().nextLong();
 
   /** @param slots remembered (device, header, value) hashes, rounded up to a power of two; 8 bytes each */
   public ExpoTelemetry(EventSink sink, int slots) {
@@ -46,7 +46,7 @@ public final class ExpoTelemetry {
   record Report(String appId, String platform, String channel, String deviceId, String currentUpdateId, String failedUpdateIds, String fatalError) {}
 
   void observe(Report r, java.util.function.Function<String, String> releaseOfUpdate, Set<String> knownReleases) {
-    if (r.currentUpdateId() != null && UUID.matcher(r.currentUpdateId()).matches() && firstTime(r.deviceId(), "current", r.currentUpdateId())) {
+    if (r.currentUpdateId() != null && isUuid(r.currentUpdateId()) && firstTime(r.deviceId(), "current", r.currentUpdateId())) {
       count(r, releaseOfUpdate.apply(r.currentUpdateId().toLowerCase(java.util.Locale.ROOT)), knownReleases, "healthy");
     }
     List<String> failed = failedIds(r.failedUpdateIds());
@@ -82,14 +82,47 @@ public final class ExpoTelemetry {
     sink.event(r.appId(), r.platform(), r.channel(), label, type);
   }
 
+  /** 8-4-4-4-12 hex digits, as {@link #UUID} matches: checked by hand, it runs on every poll. */
+  static boolean isUuid(String s) {
+    if (s.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = s.charAt(i);
+      boolean ok = i == 8 || i == 13 || i == 18 || i == 23 ? c == '-' : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** True the first time this (device, header, value) is seen while it stays in the table. */
   boolean firstTime(String deviceId, String header, String value) {
-    byte[] digest = Sha256.newDigest().digest((deviceId + '\n' + header + '\n' + value).getBytes(StandardCharsets.UTF_8));
-    long hash = ByteBuffer.wrap(digest).getLong();
+    // a seeded 64-bit hash over the chars, fields apart by a value no char has: no allocation per poll
+    long hash = mix(mix(mix(seed, deviceId), header), value);
+    hash = fmix(hash);
     if (hash == 0) {
       hash = 1; // 0 marks an empty slot
     }
     int slot = (int) (hash & mask);
     return seen.getAndSet(slot, hash) != hash;
+  }
+
+  private static long mix(long h, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      h = (h ^ text.charAt(i)) * 0x9E3779B97F4A7C15L;
+      h ^= h >>> 29;
+    }
+    return (h ^ 0x10000L) * 0xC2B2AE3D27D4EB4FL; // 0x10000: past every char, ends the field
+  }
+
+  /** MurmurHash3's finaliser: every input bit reaches every output bit. */
+  private static long fmix(long h) {
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ (h >>> 33);
   }
 }

@@ -50,6 +50,30 @@ class ExpoTelemetryTest {
   }
 
   @Test
+  void theHandWrittenUuidCheckAgreesWithThePattern() {
+    java.util.regex.Pattern uuid = java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    java.util.Random random = new java.util.Random(36);
+    String alphabet = "0123456789abcdefABCDEFgG-/:@`\u00e9";
+    int accepted = 0;
+    for (int i = 0; i < 200_000; i++) {
+      char[] chars = R1.toCharArray();
+      // a few edits of a real id: most stay near the shape, some keep it
+      for (int e = random.nextInt(3); e > 0; e--) {
+        chars[random.nextInt(chars.length)] = alphabet.charAt(random.nextInt(alphabet.length()));
+      }
+      String candidate = switch (random.nextInt(10)) {
+        case 0 -> new String(chars, 0, 35);
+        case 1 -> new String(chars) + "0";
+        default -> new String(chars);
+      };
+      boolean expected = uuid.matcher(candidate).matches();
+      assertThat(ExpoTelemetry.isUuid(candidate)).as(candidate).isEqualTo(expected);
+      accepted += expected ? 1 : 0;
+    }
+    assertThat(accepted).isBetween(20_000, 180_000);
+  }
+
+  @Test
   void memoryIsAFixedTableWhateverDevicesSend() {
     ExpoTelemetry small = new ExpoTelemetry((a, p, c, r, t) -> {}, 16);
     int first = 0;
