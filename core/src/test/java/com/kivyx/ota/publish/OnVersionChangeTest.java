@@ -1,5 +1,6 @@
 package com.kivyx.ota.publish;
 
+import com.kivyx.ota.testing.ForwardingStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -66,33 +67,12 @@ class OnVersionChangeTest {
   }
 
   /** A real store that runs another writer once, right before the first compare-and-swap. */
-  private static final class RacingStore implements ArtifactStore {
-    private final ArtifactStore real;
+  private static final class RacingStore extends ForwardingStore {
     private Runnable other;
 
     RacingStore(ArtifactStore real, Runnable other) {
-      this.real = real;
+      super(real);
       this.other = other;
-    }
-
-    @Override
-    public Optional<StoredObject> read(String key) {
-      return real.read(key);
-    }
-
-    @Override
-    public boolean exists(String key) {
-      return real.exists(key);
-    }
-
-    @Override
-    public void putImmutable(String key, Path file, String sha256, String contentType) {
-      real.putImmutable(key, file, sha256, contentType);
-    }
-
-    @Override
-    public void putImmutable(String key, byte[] content, String contentType) {
-      real.putImmutable(key, content, contentType);
     }
 
     @Override
@@ -102,17 +82,7 @@ class OnVersionChangeTest {
         other = null;
         run.run();
       }
-      return real.compareAndSwap(key, content, expectedEtag, contentType);
-    }
-
-    @Override
-    public List<String> list(String prefix) {
-      return real.list(prefix);
-    }
-
-    @Override
-    public String describe() {
-      return real.describe();
+      return super.compareAndSwap(key, content, expectedEtag, contentType);
     }
   }
 }

@@ -1,5 +1,6 @@
 package com.kivyx.ota.store;
 
+import com.kivyx.ota.testing.ForwardingStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -154,9 +155,16 @@ class S3StoreIT {
   }
 
   /** Calls {@code beforeWrite} before every write, to stop the server at a chosen point. */
-  private record CrashingStore(ArtifactStore delegate, ThrowingRunnable beforeWrite) implements ArtifactStore {
+  private static final class CrashingStore extends ForwardingStore {
     interface ThrowingRunnable {
       void run() throws Exception;
+    }
+
+    private final ThrowingRunnable beforeWrite;
+
+    CrashingStore(ArtifactStore delegate, ThrowingRunnable beforeWrite) {
+      super(delegate);
+      this.beforeWrite = beforeWrite;
     }
 
     private void hit() {
@@ -167,12 +175,22 @@ class S3StoreIT {
       }
     }
 
-    @Override public Optional<StoredObject> read(String key) { return delegate.read(key); }
-    @Override public boolean exists(String key) { return delegate.exists(key); }
-    @Override public void putImmutable(String key, Path file, String sha256, String contentType) { hit(); delegate.putImmutable(key, file, sha256, contentType); }
-    @Override public void putImmutable(String key, byte[] content, String contentType) { hit(); delegate.putImmutable(key, content, contentType); }
-    @Override public boolean compareAndSwap(String key, byte[] content, Optional<String> etag, String contentType) { hit(); return delegate.compareAndSwap(key, content, etag, contentType); }
-    @Override public java.util.List<String> list(String prefix) { return delegate.list(prefix); }
-    @Override public String describe() { return delegate.describe(); }
+    @Override
+    public void putImmutable(String key, Path file, String sha256, String contentType) {
+      hit();
+      super.putImmutable(key, file, sha256, contentType);
+    }
+
+    @Override
+    public void putImmutable(String key, byte[] content, String contentType) {
+      hit();
+      super.putImmutable(key, content, contentType);
+    }
+
+    @Override
+    public boolean compareAndSwap(String key, byte[] content, Optional<String> etag, String contentType) {
+      hit();
+      return super.compareAndSwap(key, content, etag, contentType);
+    }
   }
 }

@@ -128,10 +128,13 @@ public final class StoreChannelSource implements ChannelSource {
           Thread.sleep(settings.pollInterval().toMillis());
         }
         if (!closed) {
-          scan();
+          // Watch new directories before the scan reads them: a file a writer lands after the
+          // scan then wakes the next one. The other way round, an index written between the scan
+          // and the registration waited for the rescan (30 s) unseen.
           if (watcher != null) {
             registerDirectories();
           }
+          scan();
         }
       } catch (InterruptedException | ClosedWatchServiceException e) {
         return;

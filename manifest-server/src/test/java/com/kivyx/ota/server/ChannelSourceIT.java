@@ -3,6 +3,7 @@ package com.kivyx.ota.server;
 import com.kivyx.ota.verify.DocumentRejectedException;
 import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.testing.Eventually;
+import com.kivyx.ota.testing.ForwardingStore;
 import static com.kivyx.ota.server.PublishedStore.BASE;
 import static com.kivyx.ota.server.PublishedStore.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +14,7 @@ import com.kivyx.ota.format.RolloutInfo;
 import com.kivyx.ota.publish.ChannelChange;
 import com.kivyx.ota.publish.ChannelIndexUpdater;
 import com.kivyx.ota.publish.Progress;
+import com.kivyx.ota.store.ArtifactStore;
 import com.kivyx.ota.store.StoreLayout;
 import com.kivyx.ota.testing.S3TestServer;
 import com.kivyx.ota.testing.MutableClock;
@@ -24,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -82,6 +86,45 @@ class ChannelSourceIT {
       assertThat(index.body()).isEqualTo(v3);
       assertThat(published.get(port, "/apps/" + PublishedStore.APP + "/android/production/index.cose").body()).isEqualTo(v3);
       assertThat(text(published.get(port, "/readyz"))).contains("ready");
+    }
+  }
+
+  @Test
+  void aChannelWhoseIndexLandsWhileTheSourceScansIsServedWithoutWaitingForTheRescan() throws Exception {
+    PublishedStore published = new PublishedStore(dir);
+    ChannelId beta = new ChannelId(PublishedStore.APP, Pipeline.PLATFORM, "beta");
+    var m = published.r1.manifest();
+    published.pipeline.updater().apply(beta, ChannelChange.offer(new com.kivyx.ota.format.ChannelRelease(m.releaseId(), m.versionCode(), m.runtimeVersion(),
+        published.r1.manifestRef(), new RolloutInfo("beta/r1", RolloutInfo.FULL_WEIGHT, false, null))));
+    Path betaIndex = published.root.resolve(StoreLayout.index(beta));
+    byte[] betaBytes = Files.readAllBytes(betaIndex);
+    Files.delete(betaIndex);
+    Files.delete(betaIndex.getParent());
+    // The publisher's last file lands while the source is scanning: just after the scan listed the
+    // store (and saw no index), before the scan is over.
+    AtomicBoolean landed = new AtomicBoolean();
+    ArtifactStore racing = new ForwardingStore(published.store) {
+      @Override
+      public List<String> list(String prefix) {
+        List<String> listed = super.list(prefix);
+        if (Files.isDirectory(betaIndex.getParent()) && landed.compareAndSet(false, true)) {
+          try {
+            Files.write(betaIndex, betaBytes);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+        return listed;
+      }
+    };
+    ServerMetrics metrics = new ServerMetrics();
+    // rescans only every 10 minutes: only the watch can bring the new channel in time
+    try (StoreChannelSource source = new StoreChannelSource(racing, published.builder(),
+        StoreChannelSource.Settings.directory(published.root, Duration.ofMinutes(10)), metrics, published.pipeline.clock)) {
+      source.start();
+      Files.createDirectories(betaIndex.getParent());
+      eventually(landed::get, "the index landing during a scan");
+      eventually(() -> source.snapshot().orElseThrow().channels().containsKey(beta), "channel beta served");
     }
   }
 
