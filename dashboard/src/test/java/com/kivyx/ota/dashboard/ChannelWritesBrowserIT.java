@@ -8,10 +8,6 @@ import com.kivyx.ota.dashboard.writes.ChannelWrites;
 import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.publish.ChannelChange;
 import com.kivyx.ota.server.ManifestServer;
-import com.kivyx.ota.server.ServerConfig;
-import com.kivyx.ota.server.ServerMetrics;
-import com.kivyx.ota.server.SnapshotBuilder;
-import com.kivyx.ota.server.StoreChannelSource;
 import com.kivyx.ota.store.StoreLayout;
 import com.kivyx.ota.verify.ChannelVerifier;
 import java.net.URI;
@@ -49,10 +45,7 @@ class ChannelWritesBrowserIT {
   static void start() throws Exception {
     sample = new SampleStore(dir);
     Clock clock = Clock.systemUTC();
-    ServerMetrics metrics = new ServerMetrics();
-    devices = ManifestServer.start(ServerConfig.defaults("127.0.0.1", 0, Optional.of(sample.root)),
-        new StoreChannelSource(sample.store, new SnapshotBuilder(sample.pinnedKeys(), clock),
-            StoreChannelSource.Settings.directory(sample.root, Duration.ofSeconds(30)), metrics, clock), metrics);
+    devices = sample.deviceServer(clock);
     dashboard = DashboardServer.start(new DashboardSettings("127.0.0.1", 0, "http://127.0.0.1:" + devices.port()),
         new StoreCatalog(sample.store, sample.pinnedKeys(), clock), RolloutSource.none(), Optional.empty(),
         Optional.of(new ChannelWrites(sample.store, sample.signer, sample.pinnedKeys(), clock, Duration.ofDays(7))));

@@ -1,5 +1,6 @@
 package com.kivyx.ota.dashboard;
 
+import com.kivyx.ota.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kivyx.ota.crds.Rollout;
@@ -234,18 +235,8 @@ class ImpersonationDashboardIT {
     Rollout created = kube.client.resource(rollout).create();
     created.setStatus(new RolloutStatus(RolloutStatus.PAUSED, 1, 10, "2026-12-01T10:00:00Z", "paused until promoted", 1L, List.of()));
     kube.client.resource(created).updateStatus();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (source.rollout(NS, name).map(v -> !RolloutStatus.PAUSED.equals(v.phase())).orElse(true)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the dashboard's informer never saw Rollout " + name + " paused");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Eventually.await("the dashboard's informer sees Rollout " + name + " paused", Duration.ofSeconds(30),
+        () -> source.rollout(NS, name).map(v -> RolloutStatus.PAUSED.equals(v.phase())).orElse(false));
   }
 
   private static Rollout rollout(String name) {

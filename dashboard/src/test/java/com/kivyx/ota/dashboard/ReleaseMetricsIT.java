@@ -17,9 +17,6 @@ import com.kivyx.ota.dashboard.metrics.ScrapedMetrics;
 import com.kivyx.ota.prometheus.PrometheusClient;
 import com.kivyx.ota.server.ManifestServer;
 import com.kivyx.ota.server.ServerConfig;
-import com.kivyx.ota.server.ServerMetrics;
-import com.kivyx.ota.server.SnapshotBuilder;
-import com.kivyx.ota.server.StoreChannelSource;
 import com.kivyx.ota.testing.Eventually;
 import com.kivyx.ota.testing.PrometheusServer;
 import java.net.ServerSocket;
@@ -75,10 +72,7 @@ class ReleaseMetricsIT {
     sample = new SampleStore(dir);
     Clock clock = Clock.systemUTC();
     for (int i = 0; i < 2; i++) {
-      ServerMetrics metrics = new ServerMetrics();
-      servers.add(ManifestServer.start(ServerConfig.defaults("127.0.0.1", 0, Optional.of(sample.root)).withEventRate(100_000, 100_000),
-          new StoreChannelSource(sample.store, new SnapshotBuilder(sample.pinnedKeys(), clock),
-              StoreChannelSource.Settings.directory(sample.root, Duration.ofSeconds(30)), metrics, clock), metrics));
+      servers.add(sample.deviceServer(ServerConfig.defaults("127.0.0.1", 0, Optional.of(sample.root)).withEventRate(100_000, 100_000), clock));
     }
     prometheus = new PrometheusServer(Files.createDirectories(dir.resolve("prometheus")), servers.stream().map(ManifestServer::port).toList());
     prometheus.awaitTargetsUp(2);

@@ -1,5 +1,6 @@
 package com.kivyx.ota.dashboard;
 
+import com.kivyx.ota.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.kivyx.ota.crds.AnalysisStatus;
@@ -351,19 +352,9 @@ class RolloutDashboardIT {
 
   /** The dashboard reads its informer's cache: wait until it has seen the status the test set. */
   private static void awaitCached(String name, Predicate<Rollout> seen) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (source.rollout(NS, name).isEmpty() || !seen.test(rollout(name)) || !source.rollout(NS, name).get().phase().equals(
-        rollout(name).getStatus() == null ? "Pending" : rollout(name).getStatus().phase())) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the dashboard's informer never saw Rollout " + name);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Eventually.await("the dashboard's informer sees Rollout " + name, Duration.ofSeconds(30),
+        () -> source.rollout(NS, name).isPresent() && seen.test(rollout(name)) && source.rollout(NS, name).get().phase().equals(
+            rollout(name).getStatus() == null ? "Pending" : rollout(name).getStatus().phase()));
   }
 
   private static Rollout rollout(String name) {

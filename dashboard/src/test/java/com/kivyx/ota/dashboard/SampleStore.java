@@ -11,6 +11,11 @@ import com.kivyx.ota.publish.ChannelChange;
 import com.kivyx.ota.publish.FileSource;
 import com.kivyx.ota.publish.PublishedRelease;
 import com.kivyx.ota.publish.ReleaseRequest;
+import com.kivyx.ota.server.ManifestServer;
+import com.kivyx.ota.server.ServerConfig;
+import com.kivyx.ota.server.ServerMetrics;
+import com.kivyx.ota.server.SnapshotBuilder;
+import com.kivyx.ota.server.StoreChannelSource;
 import com.kivyx.ota.signing.LocalKeySigner;
 import com.kivyx.ota.store.DirectoryStore;
 import com.kivyx.ota.testing.Pipeline;
@@ -48,6 +53,17 @@ final class SampleStore {
     offer(publish(bundles, "r1", 1, "1.0.0"), RolloutInfo.FULL_WEIGHT, null);
     offer(publish(bundles, "r2", 2, "1.0.0"), RolloutInfo.FULL_WEIGHT, null);
     offer(publish(bundles, "r3", 3, "2.0.0"), 5_000, new Targeting(null, null, List.of(new AttributeRule("tier", "in", List.of("beta"), null))));
+  }
+
+  /** The real device server on this store (watched, as {@code kivyx-ota serve} runs it), pinned to its key. */
+  ManifestServer deviceServer(ServerConfig config, java.time.Clock clock) {
+    ServerMetrics metrics = new ServerMetrics();
+    return ManifestServer.start(config, new StoreChannelSource(store, new SnapshotBuilder(pinnedKeys(), clock),
+        StoreChannelSource.Settings.directory(root, Duration.ofSeconds(30)), metrics, clock), metrics);
+  }
+
+  ManifestServer deviceServer(java.time.Clock clock) {
+    return deviceServer(ServerConfig.defaults("127.0.0.1", 0, java.util.Optional.of(root)), clock);
   }
 
   Map<String, ECPublicKey> pinnedKeys() {
