@@ -20,6 +20,12 @@ import com.kivyx.ota.crds.Rollout;
 import com.kivyx.ota.crds.RolloutSpec;
 import com.kivyx.ota.crds.RolloutStatus;
 import com.kivyx.ota.crds.testing.KubeApi;
+import com.kivyx.ota.dashboard.DashboardServer;
+import com.kivyx.ota.dashboard.DashboardSettings;
+import com.kivyx.ota.dashboard.catalog.StoreCatalog;
+import com.kivyx.ota.dashboard.kube.KubeRolloutSource;
+import com.kivyx.ota.dashboard.metrics.PrometheusMetrics;
+import com.kivyx.ota.prometheus.PrometheusClient;
 import com.kivyx.ota.operator.testing.OperatorTestbed;
 import com.kivyx.ota.format.ChannelIndex;
 import com.kivyx.ota.format.Documents;
@@ -143,18 +149,21 @@ class GuardrailIT {
   void aReleaseAsGoodAsItsBaselineCompletes() throws Exception {
     String app = "com.kivyx.guard.good";
     DeviceFleet fleet = new DeviceFleet(serverUrls, app, "production", 1);
-    baseline("good", app, fleet);
+    DeviceFleet.Reported base = baseline("good", app, fleet);
 
     create(release("good-v2", "good", app, 2));
     create(rollout("good-v2", "good", "good-v2", List.of(new RolloutSpec.Step(20, null), gate(200), new RolloutSpec.Step(60, null), gate(400))));
     awaitServed(app, "good-v2");
     String uid = rolloutUid("good-v2");
     long reported = 0;
+    long reportedFailures = 0;
     int device = 100_000;
     for (int wave = 0; wave < 60 && !RolloutStatus.COMPLETED.equals(status("good-v2").phase()); wave++) {
       RolloutStatus st = status("good-v2");
       assertThat(st.phase()).as("never halted: %s", st.message()).isNotEqualTo(RolloutStatus.HALTED);
-      reported += fleet.trial("good-v2", uid, st.currentWeight(), device, device + 200, BASELINE_RATE, TrialReason.JS_ERROR).trials();
+      DeviceFleet.Reported r = fleet.trial("good-v2", uid, st.currentWeight(), device, device + 200, BASELINE_RATE, TrialReason.JS_ERROR);
+      reported += r.trials();
+      reportedFailures += r.rolledBack();
       device += 200;
       Thread.sleep(1500);
     }
@@ -164,6 +173,20 @@ class GuardrailIT {
     assertThat(done.analysis().trials()).isGreaterThanOrEqualTo(400);
     assertThat(events("good-v2")).noneMatch(e -> e.contains("Halted"));
     System.out.printf("GuardrailIT: the good release completed after %d reported trials (%s)%n", reported, done.analysis().message());
+
+    // the dashboard on the same cluster and Prometheus: the release page shows what the fleet sent,
+    // against the baseline the operator chose, with the Rollout's limit and its steps from its Events
+    try (KubeRolloutSource rollouts = new KubeRolloutSource(newClient(), List.of(NS)).awaitSynced(60);
+        DashboardServer dashboard = DashboardServer.start(new DashboardSettings("127.0.0.1", 0, serverUrls.get(0).toString()),
+            new StoreCatalog(s3.store(PREFIX), Map.of(signer.kid(), signer.publicKey()), Clock.systemUTC()), rollouts, Optional.empty(),
+            new PrometheusMetrics(new PrometheusClient(prometheus.url, Duration.ofSeconds(10)), Clock.systemUTC()))) {
+      URI page = URI.create("http://127.0.0.1:" + dashboard.port() + "/apps/" + app + "/android/production/releases/good-v2?range=15m");
+      String sent = "<span class=\"key\">good-v2</span> " + percent(reportedFailures, reported) + " (" + count(reportedFailures) + " of " + count(reported) + ")";
+      Eventually.await("the release page shows the " + reported + " trials sent", TIMEOUT, () -> get(page).contains(sent));
+      assertThat(get(page)).contains(
+          "<span class=\"key\">baseline good-v1</span> " + percent(base.rolledBack(), base.trials()) + " (" + count(base.rolledBack()) + " of " + count(base.trials()) + ")",
+          "guardrail limit " + done.analysis().limit().split(" ")[0], "id=\"chart-events\"", "Rollout steps:", "weight 20%", "weight 60%");
+    }
 
     // the baseline is superseded and its totals stay frozen from then on
     awaitPhase("good-v1", RolloutStatus.SUPERSEDED);
@@ -398,5 +421,22 @@ class GuardrailIT {
     rollout.setSpec(new RolloutSpec(channel, release, false, null, steps, false,
         new AnalysisSpec(null, null, null, null, "1s", null, null)));
     return rollout;
+  }
+
+  private static String percent(long part, long whole) {
+    return String.format(java.util.Locale.ROOT, "%.2f%%", 100 * ((double) part / whole)); // as the page computes it
+  }
+
+  private static String count(long n) {
+    return String.format(java.util.Locale.ROOT, "%,d", n);
+  }
+
+  private static String get(URI url) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(url).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    } catch (Exception e) {
+      throw new IllegalStateException("GET " + url + ": " + e, e);
+    }
   }
 }
