@@ -102,6 +102,13 @@ final class DemoCommand implements Callable<Integer> {
     if (dashboardPort < 0 || dashboardPort > 65_535) {
       throw new Cli.UsageError("--dashboard-port must be 0-65535, got " + dashboardPort);
     }
+    if (kubernetes != null && kubernetes.bundlesPort != 0 && (kubernetes.bundlesPort == port || kubernetes.bundlesPort == dashboardPort)) {
+      throw new Cli.UsageError("--bundles-port " + kubernetes.bundlesPort + " is also the " + (kubernetes.bundlesPort == port ? "--port" : "--dashboard-port")
+          + " of this demo; give each its own port");
+    }
+    if (dashboardPort != 0 && dashboardPort == port) {
+      throw new Cli.UsageError("--dashboard-port " + dashboardPort + " is also the --port of this demo; give each its own port");
+    }
     ProgressPrinter progress = new ProgressPrinter(spec.commandLine().getErr());
     if (kubernetes != null) {
       return onKubernetes(progress);

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class SampleBuilds implements AutoCloseable {
   /** The port {@code examples/} name; {@code demo --kubernetes} rewrites the URLs when it serves elsewhere. */
-  static final int EXAMPLES_PORT = 8090;
+  static final int EXAMPLES_PORT = 8070; // not 8080 (device server) or 8090 (dashboard): the demo runs all three
   static final String EXAMPLES_BASE = "http://127.0.0.1:" + EXAMPLES_PORT + "/";
 
   /** Path under the base URL → bytes, exactly as {@code examples/release-*.yaml} pin them. */

@@ -151,6 +151,12 @@ class DemoAndServeCommandTest {
     assertThat(cl.execute("dashboard", "--store", dir.toString(), "--pubkey", "x", "--metrics-url", "http://a:8080/metrics",
         "--prometheus-url", "http://p:9090")).isEqualTo(2);
     assertThat(cl.execute("demo", "--dashboard-port", "-1")).isEqualTo(2);
+    assertThat(CliRun.of("demo", "--dashboard-port", "8080").err()).contains("--dashboard-port 8080 is also the --port of this demo");
+    assertThat(CliRun.of("demo", "--kubernetes", "--bundles-port", "8090").err()).contains("--bundles-port 8090 is also the --dashboard-port");
+    // the defaults of the three servers --kubernetes starts do not clash: it gets as far as the kubeconfig
+    CliRun defaults = CliRun.of("demo", "--kubernetes", "--kubeconfig", dir.resolve("no-such-kubeconfig").toString());
+    assertThat(defaults.code()).isEqualTo(2);
+    assertThat(defaults.err()).contains("--kubeconfig").doesNotContain("give each its own port");
     assertThat(err.toString().lines().filter(l -> !l.isBlank())).allMatch(l -> l.startsWith("kivyx-ota: "));
     assertThat(err.toString()).contains("cannot read public key file").contains("--port must be 0-65535")
         .contains("--actions and --namespace need --kubernetes", "--device-server-url must be an http(s) URL", "--dashboard-port must be 0-65535",
