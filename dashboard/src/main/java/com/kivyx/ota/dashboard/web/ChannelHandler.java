@@ -28,14 +28,6 @@ public final class ChannelHandler implements Handler<RoutingContext> {
     this.writes = writes;
   }
 
-  public static ChannelHandler show(StoreCatalog catalog, RolloutSource kube, Pages pages) {
-    return show(catalog, kube, pages, Optional.empty());
-  }
-
-  public static ChannelHandler verify(StoreCatalog catalog, RolloutSource kube, Pages pages) {
-    return verify(catalog, kube, pages, Optional.empty());
-  }
-
   public static ChannelHandler show(StoreCatalog catalog, RolloutSource kube, Pages pages, Optional<ChannelPage.WriteForms> writes) {
     return new ChannelHandler(catalog, kube, pages, false, writes);
   }

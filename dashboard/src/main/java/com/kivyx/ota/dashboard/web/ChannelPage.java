@@ -15,10 +15,6 @@ import java.util.Optional;
 public record ChannelPage(ChannelState state, Optional<VerificationReport> report, List<ChannelResource> resources,
     Optional<WriteForms> writes, Optional<WriteResult> written) {
 
-  public ChannelPage(ChannelState state, Optional<VerificationReport> report, List<ChannelResource> resources) {
-    this(state, report, resources, Optional.empty(), Optional.empty());
-  }
-
   /** What the write forms carry: the CSRF token, and the key new indexes will be signed with. */
   public record WriteForms(String csrfToken, String kid) {}
 }

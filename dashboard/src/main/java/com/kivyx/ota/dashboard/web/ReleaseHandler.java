@@ -19,10 +19,6 @@ public final class ReleaseHandler implements Handler<RoutingContext> {
   private final MetricsSource metrics;
   private final RolloutSource rollouts;
 
-  public ReleaseHandler(StoreCatalog catalog, Pages pages) {
-    this(catalog, pages, MetricsSource.none(), RolloutSource.none());
-  }
-
   /** @param rollouts where the charts' baseline, limit line and step markers come from */
   public ReleaseHandler(StoreCatalog catalog, Pages pages, MetricsSource metrics, RolloutSource rollouts) {
     this.catalog = catalog;
