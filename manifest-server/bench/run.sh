@@ -2,7 +2,8 @@
 # Benchmark of the manifest server against nginx serving a static file of the same size, on
 # loopback, with wrk. Run by hand (not in CI):   manifest-server/bench/run.sh
 # Needs: cli/target/kivyx-ota.jar (./mvnw -B -DskipTests package), wrk and nginx (apt-get install wrk nginx).
-# Each run is bounded: DURATION (default 5s) per case, connection count and round, after one warm-up.
+# Each run is bounded: DURATION (default 5s) per case, connection count and round, after a warm-up
+# of WARMUP (default 3s) per case and server.
 #   ROUNDS (default 3): every case is measured this many times, each round against nginx again;
 #     the table shows the median and the min-max spread (the machine is shared and noisy).
 #   BASELINE_JAR: another build of the CLI (e.g. the previous commit's) measured in the same run,
@@ -17,6 +18,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 jar="$root/cli/target/kivyx-ota.jar"
 DURATION="${DURATION:-5s}"
+WARMUP="${WARMUP:-3s}"
 ROUNDS="${ROUNDS:-3}"
 BASELINE_JAR="${BASELINE_JAR:-}"
 PROFILE="${PROFILE:-0}"
@@ -153,25 +155,42 @@ cases=(
   "blob 200 (bundle)|blob.bin|$vary|REQ_PATH=$blob_path"
 )
 
-# prints "req/s p50_ms p99_ms non2xx"
-measure() { # connections url script env...
-  local connections="$1" url="$2" script="$3"; shift 3
-  env "$@" "${pin_wrk[@]}" wrk -t"$THREADS" -c"$connections" -d"$DURATION" --latency -s "$script" "$url" 2>/dev/null | awk '
+# CPU time (user + system, clock ticks) the processes have used, all their threads included
+cpu_ticks() { # pid...
+  local total=0 pid
+  for pid in "$@"; do total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) )); done
+  echo "$total"
+}
+nginx_pids() { local master; master="$(cat "$work/nginx/nginx.pid")"; echo "$master" $(pgrep -P "$master"); }
+ticks_per_second="$(getconf CLK_TCK)"
+
+# prints "req/s p50_ms p99_ms non2xx cpu_us_per_request": the CPU the server under test spent
+# per answer, which other load on a shared machine changes far less than req/s
+measure() { # connections url script "pids of the server under test" env...
+  local connections="$1" url="$2" script="$3" pids="$4"; shift 4
+  local before after out
+  before="$(cpu_ticks $pids)"
+  out="$(env "$@" "${pin_wrk[@]}" wrk -t"$THREADS" -c"$connections" -d"$DURATION" --latency -s "$script" "$url" 2>/dev/null)"
+  after="$(cpu_ticks $pids)"
+  awk -v ticks=$(( after - before )) -v hz="$ticks_per_second" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /requests in/ { n = $1 }
     /Requests\/sec/ { rps = $2 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     /Non-2xx or 3xx/ { bad = $NF }
-    END { printf "%.0f %.2f %.2f %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
+    END { printf "%.0f %.2f %.2f %s %.2f\n", rps, p50, p99, (bad == "" ? 0 : bad), (n > 0 ? ticks * 1e6 / hz / n : 0) }' <<<"$out"
 }
 
-echo "== warming up (JIT) for 5s per server" >&2
+echo "== warming up (JIT): every case for $WARMUP per server" >&2
 for i in "${!labels[@]}"; do
-  IFS='|' read -r _ _ script envs <<<"${cases[0]}"; IFS=';' read -ra envs <<<"$envs"
-  measure 64 "http://127.0.0.1:${ports[$i]}" "$script" "${envs[@]}" >/dev/null
+  for k in ${CASES:-${!cases[@]}}; do
+    IFS='|' read -r _ _ script envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
+    DURATION="$WARMUP" measure 64 "http://127.0.0.1:${ports[$i]}" "$script" "${server_pids[$i]}" "${envs[@]}" >/dev/null
+  done
 done
 
-# raw results: round case conns who rps p50 p99 bad (who = nginx or a server label)
+# raw results: round case conns who rps p50 p99 bad cpu_us (who = nginx or a server label)
 results="$work/results.txt"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
@@ -180,9 +199,9 @@ for round in $(seq 1 "$ROUNDS"); do
     for k in ${CASES:-${!cases[@]}}; do
       IFS='|' read -r name file script envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
       # nginx serves the file for every path: the case's own request with REQ_PATH the file's
-      echo "$round $k $c nginx $(measure "$c" "http://127.0.0.1:$NGINX_PORT" "$vary" "${envs[@]}" REQ_PATH="/$file")" >>"$results"
+      echo "$round $k $c nginx $(measure "$c" "http://127.0.0.1:$NGINX_PORT" "$vary" "$(nginx_pids)" "${envs[@]}" REQ_PATH="/$file")" >>"$results"
       for i in "${!labels[@]}"; do
-        echo "$round $k $c ${labels[$i]} $(measure "$c" "http://127.0.0.1:${ports[$i]}" "$script" "${envs[@]}")" >>"$results"
+        echo "$round $k $c ${labels[$i]} $(measure "$c" "http://127.0.0.1:${ports[$i]}" "$script" "${server_pids[$i]}" "${envs[@]}")" >>"$results"
       done
     done
   done
@@ -202,19 +221,19 @@ if [ "$PROFILE" = 1 ]; then
   done
 fi
 
-printf "\n%-24s %5s %-7s %22s %19s %19s\n" "case" "conns" "server" "req/s med (min-max)" "p99 ms med (max)" "× nginx med (min-max)"
+printf "\n%-24s %5s %-7s %22s %19s %19s %12s %22s\n" "case" "conns" "server" "req/s med (min-max)" "p99 ms med (max)" "× nginx med (min-max)" "CPU µs/req" "CPU: nginx ÷ this (min-max)"
 for k in ${CASES:-${!cases[@]}}; do
   IFS='|' read -r name _ <<<"${cases[$k]}"
   for c in $CONNECTIONS; do
     for l in nginx "${labels[@]}"; do
       awk -v k="$k" -v c="$c" -v l="$l" -v name="$name" '
         function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-        $2 == k && $3 == c && $4 == "nginx" { ng[$1] = $5 }
-        $2 == k && $3 == c && $4 == l { n++; rps[n] = $5; p99[n] = $7; round[n] = $1; bad += $8 }
+        $2 == k && $3 == c && $4 == "nginx" { ng[$1] = $5; ngcpu[$1] = $9 }
+        $2 == k && $3 == c && $4 == l { n++; rps[n] = $5; p99[n] = $7; round[n] = $1; bad += $8; cpu[n] = $9 }
         END {
-          for (i = 1; i <= n; i++) { ratio[i] = rps[i] / ng[round[i]]; r2[i] = ratio[i]; q[i] = p99[i]; r[i] = rps[i] }
-          mr = median(r, n); mq = median(q, n); mx = median(r2, n)
-          printf "%-24s %5s %-7s %9.0f (%5.0f-%5.0f) %9.2f (%6.2f) %8.2f (%4.2f-%4.2f)%s\n", name, c, l, mr, r[1], r[n], mq, q[n], mx, r2[1], r2[n], (bad > 0 ? "  (" bad " non-2xx/3xx)" : "")
+          for (i = 1; i <= n; i++) { r2[i] = rps[i] / ng[round[i]]; q[i] = p99[i]; r[i] = rps[i]; u[i] = cpu[i]; e[i] = (cpu[i] > 0 ? ngcpu[round[i]] / cpu[i] : 0) }
+          mr = median(r, n); mq = median(q, n); mx = median(r2, n); mu = median(u, n); me = median(e, n)
+          printf "%-24s %5s %-7s %9.0f (%5.0f-%5.0f) %9.2f (%6.2f) %8.2f (%4.2f-%4.2f) %12.2f %12.2f (%4.2f-%4.2f)%s\n", name, c, l, mr, r[1], r[n], mq, q[n], mx, r2[1], r2[n], mu, me, e[1], e[n], (bad > 0 ? "  (" bad " non-2xx/3xx)" : "")
         }' "$results"
     done
   done
@@ -223,6 +242,8 @@ echo
 echo "answers: update $(wc -c < "$work/update.json") B, CodePush check $(wc -c < "$work/update_check.json") B, Expo multipart $(wc -c < "$work/expo.multipart") B,"
 echo "index $(wc -c < "$work/index.cose") B, blob $(wc -c < "$work/blob.bin") B; nginx ($EVENT_LOOPS workers = the server's event loops) serves random files of those sizes."
 echo "$ROUNDS rounds of $DURATION per case; each ratio is against nginx measured in the same round. wrk $THREADS threads."
+echo "CPU µs/req: user + system time of the server's process (nginx: master and workers) over the requests wrk completed;"
+echo "nginx ÷ this above 1 means the server spent less CPU per answer than nginx did."
 if [ "$PIN" = 1 ]; then
   echo "Pinned: servers and nginx on CPUs $SERVER_CPUS, wrk on CPUs $WRK_CPUS (of $(nproc)); loopback only."
 else

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { createHash, generateKeyPairSync, verify } from "node:crypto";
+import { request as httpRequest } from "node:http";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, resolve } from "node:path";
@@ -253,6 +254,32 @@ test("an update is offered, downloads with Content-Length and unpacks to the pac
   assert.equal(readFileSync(resolve(dir, "CodePush/main.jsbundle"), "utf8"), `console.log("${APP_A} release 1");\n`);
   assert.equal(folderHash(dir), pkg.packageHash);
   first = pkg;
+});
+
+/** update_check over node:http, which lets a test name the Host header (fetch may not). */
+function checkWithHost(host: string): Promise<{ status: number; body: string }> {
+  const url = new URL(`${base}v0.1/public/codepush/update_check?deployment_key=${KEY_A}&app_version=1.0.0&client_unique_id=dev-host`);
+  return new Promise((ok, fail) => {
+    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname + url.search, headers: { Host: host } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk)).on("end", () => ok({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", fail).end();
+  });
+}
+
+test("download URLs follow the Host each request names, and a Host that is no host name is refused", async () => {
+  await ready();
+  await serverOffers(KEY_A, "r1");
+  // One Host after another, then the first again: the server remembers the last one it built
+  for (const [host, prefix] of [["cdn.example", "http://cdn.example/"], ["edge.example:8443", "http://edge.example:8443/"], ["cdn.example", "http://cdn.example/"]] as const) {
+    const answer = await checkWithHost(host);
+    assert.equal(answer.status, 200, answer.body);
+    const url = (JSON.parse(answer.body) as { update_info: { download_url: string } }).update_info.download_url;
+    assert.ok(url.startsWith(`${prefix}apps/${APP_A}/blobs/sha256/`), `${host}: ${url}`);
+  }
+  const bad = await checkWithHost("bad_host!");
+  assert.equal(bad.status, 400, bad.body);
 });
 
 test("a device on the newest release is up to date, by label or by package hash alone", async () => {

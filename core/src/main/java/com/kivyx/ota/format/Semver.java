@@ -24,6 +24,37 @@ public record Semver(long major, long minor, long patch, List<String> prerelease
     if (text == null) {
       return Optional.empty();
     }
+    Semver plain = plain(text);
+    return plain != null ? Optional.of(plain) : matched(text);
+  }
+
+  /**
+   * {@code MAJOR.MINOR.PATCH} alone, as most versions are, read without the pattern (device
+   * polls parse one each); null for anything else, which {@link #matched} then decides.
+   */
+  static Semver plain(String text) {
+    long[] parts = new long[3];
+    int i = 0;
+    for (int p = 0; p < 3; p++) {
+      int start = i;
+      while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+        i++;
+      }
+      int digits = i - start;
+      if (digits == 0 || digits > 9 || (digits > 1 && text.charAt(start) == '0')) {
+        return null;
+      }
+      parts[p] = Long.parseLong(text, start, i, 10);
+      boolean last = p == 2;
+      if (last ? i != text.length() : i >= text.length() || text.charAt(i++) != '.') {
+        return null;
+      }
+    }
+    return new Semver(parts[0], parts[1], parts[2], List.of());
+  }
+
+  /** The full grammar, by the pattern. */
+  static Optional<Semver> matched(String text) {
     Matcher m = SEMVER.matcher(text);
     if (!m.matches()) {
       return Optional.empty();

@@ -1,6 +1,5 @@
 package com.kivyx.ota.telemetry;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -26,6 +25,14 @@ public enum EventType {
   }
 
   public static Optional<EventType> fromWire(String text) {
-    return Arrays.stream(values()).filter(t -> t.wire.equals(text)).findFirst();
+    for (EventType t : VALUES) {
+      if (t.wire.equals(text)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
   }
+
+  /** values() copies its array on every call; event parsing runs per device report. */
+  private static final EventType[] VALUES = values();
 }

@@ -1,7 +1,6 @@
 package com.kivyx.ota.server;
 
 import com.kivyx.ota.format.ChannelId;
-import com.kivyx.ota.telemetry.EventType;
 import com.kivyx.ota.telemetry.TrialReason;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.kivyx.ota.expo.ExpoReleasePublisher;
@@ -102,8 +101,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
         new ExpoApi(
             new ExpoTelemetry(
                 // expo-updates says what happened, never why: no reason code
-                (app, platform, channel, release, type) -> ChannelId.parse(app, platform, channel).ifPresent(id ->
-                    EventType.fromWire(type).ifPresent(t -> metrics.deviceEvent(id, release, t, TrialReason.NONE))),
+                (channel, release, type) -> metrics.deviceEvent(channel, release, type, TrialReason.NONE),
                 EXPO_TELEMETRY_SLOTS));
     this.eventLimits = new TokenBuckets(config.eventsPerSecond(), config.eventBurst(), config.maxTrackedClients(), System::nanoTime);
   }

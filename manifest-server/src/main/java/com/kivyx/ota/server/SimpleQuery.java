@@ -8,14 +8,14 @@ import io.vertx.core.MultiMap;
  * decoder builds a map, which Vert.x then copies; this splits once. Anything else (percent or
  * {@code +} escapes, {@code ;}, empty or nameless pairs) returns null and goes to Vert.x.
  */
-final class SimpleQuery {
+public final class SimpleQuery {
   /** Vert.x decodes at most this many parameters. */
   private static final int MAX_PARAMS = 1024;
 
   private SimpleQuery() {}
 
   /** The parameters, case-insensitive by name like Vert.x's, or null when the query is not simple. */
-  static MultiMap parse(String query) {
+  public static MultiMap parse(String query) {
     if (query == null || query.isEmpty()) {
       return null;
     }

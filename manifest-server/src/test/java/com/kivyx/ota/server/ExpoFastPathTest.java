@@ -185,7 +185,7 @@ class ExpoFastPathTest {
   @Test
   void routesSharingOneSlotAreStillToldApart() throws Exception {
     // every route lands in the same slot here; the server's own answers (64 slots) are the reference
-    ExpoApi api = new ExpoApi(new ExpoTelemetry((a, p, c, r, t) -> {}, 1024), 1);
+    ExpoApi api = new ExpoApi(new ExpoTelemetry((c, r, t) -> {}, 1024), 1);
     List<List<String>> requests = new ArrayList<>();
     for (String app : List.of(APP, "other.app", "bad%20app")) {
       for (String platform : List.of("android", "ios", "ANDROID", "windows")) {

@@ -4,6 +4,7 @@ import static com.kivyx.ota.server.PublishedStore.APP;
 import static com.kivyx.ota.server.PublishedStore.BASE;
 import static com.kivyx.ota.server.PublishedStore.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,6 +72,13 @@ class ManifestServerTest {
     JsonNode body = json.readTree(response.body());
     assertThat(body.get("error").isTextual()).isTrue();
     assertThat(body.get("message").asText()).isNotBlank();
+  }
+
+  @Test
+  void servesOnEpollWhereTheJarCarriesIt() {
+    String arch = System.getProperty("os.arch");
+    assumeTrue(System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("aarch64")), "epoll ships for Linux x86-64 and arm64 only");
+    assertThat(server.nativeTransport()).as("Vert.x fell back to NIO: is netty-transport-native-epoll on the classpath?").isTrue();
   }
 
   @Test

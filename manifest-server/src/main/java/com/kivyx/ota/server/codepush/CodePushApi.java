@@ -8,7 +8,9 @@ import com.kivyx.ota.server.ChannelSource;
 import com.kivyx.ota.server.DeviceRoutes;
 import com.kivyx.ota.server.ServerConfig;
 import com.kivyx.ota.server.ServerMetrics;
+import com.kivyx.ota.server.SimpleQuery;
 import com.kivyx.ota.server.TokenBuckets;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -48,6 +50,10 @@ public final class CodePushApi implements DeviceRoutes {
   private final CodePushViews views;
   private final ServerMetrics metrics;
   private final TokenBuckets reportLimits;
+  /** The download base built last, with the Host it came from: a fleet asks through one name. */
+  private volatile DownloadBase lastBase;
+
+  private record DownloadBase(String host, int port, boolean ssl, String base) {}
 
   public CodePushApi(CodePushSettings settings, ServerConfig config, ChannelSource source, CodePushViews views, ServerMetrics metrics) {
     this.settings = settings;
@@ -96,7 +102,8 @@ public final class CodePushApi implements DeviceRoutes {
   }
 
   private void updateCheck(HttpServerRequest req) throws CodePushRequestException {
-    UpdateCheckQuery query = UpdateCheckQuery.parse(req.params());
+    MultiMap simple = SimpleQuery.parse(req.query());
+    UpdateCheckQuery query = UpdateCheckQuery.parse(simple != null ? simple : req.params());
     ChannelId key = channelKey(query.deploymentKey());
     Optional<CodePushChannel> channel = views.channel(key);
     Buffer body;
@@ -122,12 +129,19 @@ public final class CodePushApi implements DeviceRoutes {
       return settings.downloadBase().get();
     }
     HostAndPort authority = req.authority();
+    boolean ssl = req.isSSL();
+    DownloadBase last = lastBase;
+    if (authority != null && last != null && last.ssl() == ssl && last.port() == authority.port() && last.host().equals(authority.host())) {
+      return last.base();
+    }
     if (authority == null || !AUTHORITY.matcher(authority.host()).matches()) {
       throw CodePushRequestException.malformed("the request needs a valid Host header: download URLs are built from it");
     }
-    String scheme = req.isSSL() ? "https" : "http";
+    String scheme = ssl ? "https" : "http";
     boolean defaultPort = authority.port() < 0 || (scheme.equals("http") && authority.port() == 80) || (scheme.equals("https") && authority.port() == 443);
-    return scheme + "://" + authority.host() + (defaultPort ? "" : ":" + authority.port()) + "/";
+    String base = scheme + "://" + authority.host() + (defaultPort ? "" : ":" + authority.port()) + "/";
+    lastBase = new DownloadBase(authority.host(), authority.port(), ssl, base);
+    return base;
   }
 
   private void report(HttpServerRequest req, boolean deploy) throws CodePushRequestException {

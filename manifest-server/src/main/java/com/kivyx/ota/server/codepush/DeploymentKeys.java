@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Which channel a CodePush deployment key stands for. Keys are secrets of a kind (anyone with
@@ -21,8 +20,8 @@ import java.util.regex.Pattern;
  * metric label ever shows one; errors name the line or the channel instead.
  */
 public final class DeploymentKeys {
-  /** What CodePush and its forks generate (base64url, ~40 characters), with room for others. */
-  static final Pattern KEY = Pattern.compile("[A-Za-z0-9._~+/=-]{8,256}");
+  private static final int MIN_KEY = 8;
+  private static final int MAX_KEY = 256;
 
   private final Map<String, ChannelId> channels;
 
@@ -82,7 +81,7 @@ public final class DeploymentKeys {
     }
     String key = spec.substring(0, eq);
     String[] parts = spec.substring(eq + 1).split("/", -1);
-    if (!KEY.matcher(key).matches()) {
+    if (!isKey(key)) {
       throw new IllegalArgumentException(where + ": a deployment key is 8-256 letters, digits or . _ ~ + / = -");
     }
     Optional<ChannelId> channel = parts.length == 3 ? ChannelId.parse(parts[0], parts[1], parts[2]) : Optional.empty();
@@ -93,6 +92,24 @@ public final class DeploymentKeys {
     if (before != null && !before.equals(channel.get())) {
       throw new IllegalArgumentException(where + ": its key already stands for " + before + "; give each deployment its own key");
     }
+  }
+
+  /**
+   * What CodePush and its forks generate (base64url, ~40 characters), with room for others:
+   * 8-256 of {@code A-Z a-z 0-9 . _ ~ + / = -}. Checked by hand: it runs on every update check.
+   */
+  static boolean isKey(String key) {
+    if (key.length() < MIN_KEY || key.length() > MAX_KEY) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "._~+/=-".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public Optional<ChannelId> channel(String key) {

@@ -39,7 +39,7 @@ record StatusReport(String deploymentKey, Optional<String> label, Optional<Strin
     text(root, "client_unique_id", "clientUniqueId", 128);
     text(root, "previous_label_or_app_version", "previousLabelOrAppVersion", 128);
     Optional<String> previousKey = text(root, "previous_deployment_key", "previousDeploymentKey", 256);
-    if (previousKey.isPresent() && !DeploymentKeys.KEY.matcher(previousKey.get()).matches()) {
+    if (previousKey.isPresent() && !DeploymentKeys.isKey(previousKey.get())) {
       throw CodePushRequestException.malformed("previous_deployment_key is not a deployment key");
     }
     Optional<String> label = text(root, "label", "label", 128);
@@ -80,7 +80,7 @@ record StatusReport(String deploymentKey, Optional<String> label, Optional<Strin
 
   private static String key(JsonNode root) throws CodePushRequestException {
     return text(root, "deployment_key", "deploymentKey", 256)
-        .filter(k -> DeploymentKeys.KEY.matcher(k).matches())
+        .filter(DeploymentKeys::isKey)
         .orElseThrow(() -> CodePushRequestException.malformed("A status report must contain a valid deployment_key."));
   }
 

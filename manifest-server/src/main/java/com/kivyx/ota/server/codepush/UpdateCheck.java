@@ -37,7 +37,8 @@ final class UpdateCheck {
   static Device device(CodePushChannel channel, UpdateCheckQuery query) {
     Optional<String> current = query.packageHash().map(channel.releaseByPackageHash()::get);
     if (current.isEmpty()) {
-      current = query.label().filter(l -> RELEASE_ID.matcher(l).matches());
+      // a label naming one of this channel's releases needs no pattern
+      current = query.label().filter(l -> channel.snapshot().knownReleases().contains(l) || RELEASE_ID.matcher(l).matches());
     }
     return new Device(query.clientUniqueId(), query.appVersion(), current, Optional.empty(), Optional.empty(), Map.of("appVersion", query.appVersion()));
   }

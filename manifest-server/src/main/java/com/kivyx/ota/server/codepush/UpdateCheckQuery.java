@@ -22,7 +22,7 @@ record UpdateCheckQuery(
 
   static UpdateCheckQuery parse(MultiMap params) throws CodePushRequestException {
     String key = param(params, "deployment_key", "deploymentKey", 256)
-        .filter(k -> DeploymentKeys.KEY.matcher(k).matches())
+        .filter(DeploymentKeys::isKey)
         .orElseThrow(() -> CodePushRequestException.malformed(
             "An update check must include a valid deployment key; check CodePushDeploymentKey in the app's configuration."));
     String sent = param(params, "app_version", "appVersion", 64)
@@ -42,6 +42,9 @@ record UpdateCheckQuery(
 
   /** The reference server's leniency: {@code 1} and {@code 2.0} are read as {@code 1.0.0} and {@code 2.0.0}. */
   static Optional<String> normalise(String version) {
+    if (Semver.parse(version).isPresent()) {
+      return Optional.of(version); // already full semver, as binaries mostly send it
+    }
     String full = version;
     if (PLAIN_INTEGER.matcher(version).matches()) {
       full = version + ".0.0";

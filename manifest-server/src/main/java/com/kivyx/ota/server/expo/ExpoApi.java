@@ -106,7 +106,7 @@ public final class ExpoApi {
     String current = lower(header.apply("expo-current-update-id"));
     String embedded = lower(header.apply("expo-embedded-update-id"));
     telemetry.observe(
-        new ExpoTelemetry.Report(appId, route.key().platform().id(), channel, deviceId, current, header.apply("expo-recent-failed-update-ids"), header.apply("expo-fatal-error")),
+        new ExpoTelemetry.Report(route.key(), deviceId, current, header.apply("expo-recent-failed-update-ids"), header.apply("expo-fatal-error")),
         expo.releaseByUpdateId()::get,
         ch.knownReleases());
 

@@ -1,5 +1,7 @@
 package com.kivyx.ota.server.expo;
 
+import com.kivyx.ota.format.ChannelId;
+import com.kivyx.ota.telemetry.EventType;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,7 @@ public final class ExpoTelemetry {
   /** Where the events go: the same counters as {@code POST /v1/events}. */
   @FunctionalInterface
   public interface EventSink {
-    void event(String appId, String platform, String channel, String release, String type);
+    void event(ChannelId channel, String release, EventType type);
   }
 
   /** Counted under this release label when the release was never on the channel (bounded labels). */
@@ -43,21 +45,21 @@ public final class ExpoTelemetry {
   }
 
   /** What one request reports, with update ids already mapped to this channel's releases. */
-  record Report(String appId, String platform, String channel, String deviceId, String currentUpdateId, String failedUpdateIds, String fatalError) {}
+  record Report(ChannelId channel, String deviceId, String currentUpdateId, String failedUpdateIds, String fatalError) {}
 
   void observe(Report r, java.util.function.Function<String, String> releaseOfUpdate, Set<String> knownReleases) {
     if (r.currentUpdateId() != null && isUuid(r.currentUpdateId()) && firstTime(r.deviceId(), "current", r.currentUpdateId())) {
-      count(r, releaseOfUpdate.apply(r.currentUpdateId().toLowerCase(java.util.Locale.ROOT)), knownReleases, "healthy");
+      count(r, releaseOfUpdate.apply(r.currentUpdateId().toLowerCase(java.util.Locale.ROOT)), knownReleases, EventType.HEALTHY);
     }
     List<String> failed = failedIds(r.failedUpdateIds());
     for (String id : failed) {
       if (firstTime(r.deviceId(), "failed", id)) {
-        count(r, releaseOfUpdate.apply(id), knownReleases, "rolledBack");
+        count(r, releaseOfUpdate.apply(id), knownReleases, EventType.ROLLED_BACK);
       }
     }
     if (r.fatalError() != null && !r.fatalError().isEmpty() && firstTime(r.deviceId(), "fatal", r.fatalError())) {
       String crashed = !failed.isEmpty() ? failed.get(0) : r.currentUpdateId() == null ? null : r.currentUpdateId().toLowerCase(java.util.Locale.ROOT);
-      count(r, crashed == null ? null : releaseOfUpdate.apply(crashed), knownReleases, "crashed");
+      count(r, crashed == null ? null : releaseOfUpdate.apply(crashed), knownReleases, EventType.CRASHED);
     }
   }
 
@@ -77,9 +79,9 @@ public final class ExpoTelemetry {
     return ids;
   }
 
-  private void count(Report r, String release, Set<String> knownReleases, String type) {
+  private void count(Report r, String release, Set<String> knownReleases, EventType type) {
     String label = release != null && knownReleases.contains(release) ? release : OTHER_RELEASE;
-    sink.event(r.appId(), r.platform(), r.channel(), label, type);
+    sink.event(r.channel(), label, type);
   }
 
   /** 8-4-4-4-12 hex digits, as {@link #UUID} matches: checked by hand, it runs on every poll. */

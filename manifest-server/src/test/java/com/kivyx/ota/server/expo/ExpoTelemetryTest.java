@@ -2,6 +2,8 @@ package com.kivyx.ota.server.expo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.kivyx.ota.format.ChannelId;
+import com.kivyx.ota.format.Platform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +11,15 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ExpoTelemetryTest {
+  private static final ChannelId CHANNEL = new ChannelId("app", Platform.ANDROID, "production");
   private static final String R1 = "38a644da-64a1-3a52-9087-152a9b8a2979";
   private static final String R2 = "0f0f0f0f-0000-4000-8000-000000000001";
   private final List<String> events = new ArrayList<>();
-  private final ExpoTelemetry telemetry = new ExpoTelemetry((app, platform, channel, release, type) -> events.add(release + " " + type), 1024);
+  private final ExpoTelemetry telemetry = new ExpoTelemetry((channel, release, type) -> events.add(release + " " + type.wire()), 1024);
   private final Map<String, String> releases = Map.of(R1, "r1", R2, "r2");
 
   private void poll(String device, String current, String failed, String fatal) {
-    telemetry.observe(new ExpoTelemetry.Report("app", "android", "production", device, current, failed, fatal), releases::get, Set.of("r1", "r2"));
+    telemetry.observe(new ExpoTelemetry.Report(CHANNEL, device, current, failed, fatal), releases::get, Set.of("r1", "r2"));
   }
 
   @Test
@@ -75,7 +78,7 @@ class ExpoTelemetryTest {
 
   @Test
   void memoryIsAFixedTableWhateverDevicesSend() {
-    ExpoTelemetry small = new ExpoTelemetry((a, p, c, r, t) -> {}, 16);
+    ExpoTelemetry small = new ExpoTelemetry((c, r, t) -> {}, 16);
     int first = 0;
     for (int i = 0; i < 10_000; i++) {
       if (small.firstTime("device-" + i, "current", R1)) {
