@@ -42,7 +42,7 @@ public record ChannelSnapshot(
       Map<String, String> blobTypes,
       Set<String> knownReleases,
       ExpoChannel expo) {
-    this(key, index, indexCose, indexEtag, answers, manifests, blobTypes, knownReleases, expo, ChannelDecider.of(index), Answer.of(indexCose, indexEtag));
+    this(key, index, indexCose, indexEtag, answers, manifests, blobTypes, knownReleases, expo, ChannelDecider.of(index), Answer.index(indexCose, indexEtag));
   }
 
   /** The 2 + 2 × releases bodies of {@code /update}: none, back to embedded, update to each release. */

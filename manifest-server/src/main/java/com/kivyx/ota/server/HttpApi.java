@@ -43,13 +43,8 @@ import org.slf4j.LoggerFactory;
 final class HttpApi implements Handler<HttpServerRequest> {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
 
-  static final String COSE = StoreLayout.COSE_CONTENT_TYPE;
-  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
-  private static final CharSequence COSE_TYPE = HttpHeaders.createOptimized(COSE);
-  private static final CharSequence INDEX_CACHE = HttpHeaders.createOptimized(StoreLayout.INDEX_CACHE);
+  private static final CharSequence JSON = Answer.JSON;
   private static final CharSequence IMMUTABLE_CACHE = HttpHeaders.createOptimized(StoreLayout.IMMUTABLE_CACHE);
-  /** Answers differ per device: a cache may keep them only to revalidate with the ETag. */
-  private static final CharSequence UPDATE_CACHE = HttpHeaders.createOptimized("private, no-cache");
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
   private static final CharSequence PROMETHEUS = HttpHeaders.createOptimized("text/plain; version=0.0.4; charset=utf-8");
   private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
@@ -74,8 +69,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final java.util.List<DeviceRoutes> protocols;
   private volatile boolean draining;
-  /** The channel paths of the snapshot seen last; rebuilt when the source swaps it. */
-  private volatile ChannelPaths paths;
+  private final KnownChannels known;
   private final AtomicLong scrapes = new AtomicLong();
   private volatile long lastScrapeNanos;
   private volatile long scrapeIntervalNanos;
@@ -96,6 +90,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
     this.source = source;
     this.metrics = metrics;
     this.openapi = openapi;
+    this.known = new KnownChannels(source);
     this.events = new DeviceEvents(config.maxEventsPerBatch(), metrics);
     this.expo =
         new ExpoApi(
@@ -320,16 +315,16 @@ final class HttpApi implements Handler<HttpServerRequest> {
 
   /** The channel of a device path spelled as this server spells it, or null (see {@link ChannelPaths}). */
   private ChannelSnapshot knownChannel(String path, String route) {
-    Optional<Snapshot> snapshot = source.snapshot();
-    if (snapshot.isEmpty()) {
-      return null;
-    }
-    ChannelPaths current = paths;
-    if (current == null || current.snapshot() != snapshot.get()) {
-      current = ChannelPaths.of(snapshot.get());
-      paths = current;
-    }
-    return (route.equals("index") ? current.indexes() : current.updates()).get(path);
+    return route.equals("index") ? known.index(path) : known.update(path);
+  }
+
+  /** The channels {@link PollFastPath} looks requests up in: the same as this API's. */
+  KnownChannels known() {
+    return known;
+  }
+
+  boolean draining() {
+    return draining;
   }
 
   private static void requireMethod(boolean allowed, String allow) throws BadRequestException {
@@ -347,12 +342,12 @@ final class HttpApi implements Handler<HttpServerRequest> {
   private static void index(HttpServerRequest req, ChannelSnapshot channel) {
     HttpServerResponse resp = req.response();
     Answer index = channel.indexAnswer();
-    resp.putHeader(HttpHeaders.ETAG, index.etagHeader()).putHeader(HttpHeaders.CACHE_CONTROL, INDEX_CACHE);
+    resp.putHeader(HttpHeaders.ETAG, index.etagHeader()).putHeader(HttpHeaders.CACHE_CONTROL, index.cacheControl());
     if (ETags.matches(req.getHeader(HttpHeaders.IF_NONE_MATCH), index.etag())) {
       resp.setStatusCode(304).end();
       return;
     }
-    resp.putHeader(HttpHeaders.CONTENT_TYPE, COSE_TYPE).end(index.wire());
+    resp.putHeader(HttpHeaders.CONTENT_TYPE, index.contentType()).end(index.wire());
   }
 
   private static void update(HttpServerRequest req, ChannelSnapshot channel) throws BadRequestException {
@@ -361,12 +356,12 @@ final class HttpApi implements Handler<HttpServerRequest> {
     Decision decision = channel.decider().decide(device);
     Answer answer = channel.answers().forDecision(decision);
     HttpServerResponse resp = req.response();
-    resp.putHeader(HttpHeaders.ETAG, answer.etagHeader()).putHeader(HttpHeaders.CACHE_CONTROL, UPDATE_CACHE);
+    resp.putHeader(HttpHeaders.ETAG, answer.etagHeader()).putHeader(HttpHeaders.CACHE_CONTROL, answer.cacheControl());
     if (ETags.matches(req.getHeader(HttpHeaders.IF_NONE_MATCH), answer.etag())) {
       resp.setStatusCode(304).end();
       return;
     }
-    resp.putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(answer.wire());
+    resp.putHeader(HttpHeaders.CONTENT_TYPE, answer.contentType()).end(answer.wire());
   }
 
   /** The store's own paths: verified index bytes for {@code index.cose}, files for blobs. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +38,11 @@ public final class ManifestServer implements AutoCloseable {
   private final List<HttpServer> servers;
   private final HttpApi api;
   private final ChannelSource source;
+  private final LongAdder fastPolls;
   private volatile boolean closed;
 
-  private ManifestServer(Vertx vertx, List<HttpServer> servers, HttpApi api, ChannelSource source) {
+  private ManifestServer(Vertx vertx, List<HttpServer> servers, HttpApi api, ChannelSource source, LongAdder fastPolls) {
+    this.fastPolls = fastPolls;
     this.vertx = vertx;
     this.servers = List.copyOf(servers);
     this.api = api;
@@ -58,6 +61,11 @@ public final class ManifestServer implements AutoCloseable {
 
   /** @param blobs what the server remembers of blobs it sent (tests compare it with none) */
   static ManifestServer start(ServerConfig config, ChannelSource source, ServerMetrics metrics, List<DeviceRoutes> protocols, BlobCache blobs) {
+    return start(config, source, metrics, protocols, blobs, true);
+  }
+
+  /** @param pollFastPath whether {@link PollFastPath} answers device polls (tests compare it with Vert.x's route) */
+  static ManifestServer start(ServerConfig config, ChannelSource source, ServerMetrics metrics, List<DeviceRoutes> protocols, BlobCache blobs, boolean pollFastPath) {
     source.start();
     Vertx vertx =
         Vertx.vertx(
@@ -82,14 +90,22 @@ public final class ManifestServer implements AutoCloseable {
             .setIdleTimeout(120)
             .setIdleTimeoutUnit(TimeUnit.SECONDS)
             .setCompressionSupported(false)
+            // no WebSockets here: without these Vert.x adds no extension handler to look at every request
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
             // HTTP/1.1 only: HTTP/2 is a TLS terminator's business; h2c upgrades would bypass our line limits
             .setHttp2ClearTextEnabled(false)
             .setTcpNoDelay(true);
+    LongAdder fastPolls = new LongAdder();
+    PollFastPath.Shared fastPath = new PollFastPath.Shared(api.known(), metrics, api::draining, fastPolls);
     List<HttpServer> servers = new ArrayList<>();
     try {
       // One server per event loop on the same port: Vert.x hands new connections to them in turn.
       for (int i = 0; i < config.eventLoops(); i++) {
         HttpServer server = vertx.createHttpServer(options).requestHandler(api).invalidRequestHandler(api::invalid);
+        if (pollFastPath) {
+          server.connectionHandler(connection -> PollFastPath.install(connection, fastPath));
+        }
         server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         servers.add(server);
         if (config.port() == 0) {
@@ -109,11 +125,16 @@ public final class ManifestServer implements AutoCloseable {
       throw new ServerStartException("interrupted while starting the server", e);
     }
     log.info("listening on http://{}:{} serving {}", config.host(), servers.get(0).actualPort(), source.describe());
-    return new ManifestServer(vertx, servers, api, source);
+    return new ManifestServer(vertx, servers, api, source, fastPolls);
   }
 
   public int port() {
     return servers.get(0).actualPort();
+  }
+
+  /** Device polls {@link PollFastPath} answered so far. */
+  long fastPolls() {
+    return fastPolls.sum();
   }
 
   /** Whether connections run on the native (epoll) transport rather than Java NIO. */

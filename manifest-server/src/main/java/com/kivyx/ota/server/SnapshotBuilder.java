@@ -148,14 +148,14 @@ public final class SnapshotBuilder {
       for (int mandatory = 0; mandatory < 2; mandatory++) {
         ObjectNode body = answer(Decision.Kind.UPDATE, mandatory == 1, indexBase64);
         body.put("releaseId", entry.releaseId()).put("manifest", manifestBase64).put("manifestUrl", entry.manifest().url());
-        pair[mandatory] = Answer.of(CanonicalJson.write(body));
+        pair[mandatory] = Answer.update(CanonicalJson.write(body));
       }
       updates.put(entry.releaseId(), pair);
     }
     return new ChannelSnapshot.Answers(
-        Answer.of(CanonicalJson.write(answer(Decision.Kind.NONE, false, indexBase64))),
-        Answer.of(CanonicalJson.write(answer(Decision.Kind.ROLL_BACK_TO_EMBEDDED, false, indexBase64))),
-        Answer.of(CanonicalJson.write(answer(Decision.Kind.ROLL_BACK_TO_EMBEDDED, true, indexBase64))),
+        Answer.update(CanonicalJson.write(answer(Decision.Kind.NONE, false, indexBase64))),
+        Answer.update(CanonicalJson.write(answer(Decision.Kind.ROLL_BACK_TO_EMBEDDED, false, indexBase64))),
+        Answer.update(CanonicalJson.write(answer(Decision.Kind.ROLL_BACK_TO_EMBEDDED, true, indexBase64))),
         Map.copyOf(updates));
   }
 

@@ -1,0 +1,158 @@
+package com.kivyx.ota.server;
+
+import com.kivyx.ota.rollout.Device;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Device polls ({@code GET /update} and {@code /index} of a served channel) answered on the
+ * connection's pipeline, right after Netty decodes the request: the decision as {@link HttpApi}
+ * makes it, then the status line and headers {@link Answer} wrote once per snapshot and the body,
+ * with no Vert.x request or response, no header encoding and no write promise per poll.
+ *
+ * <p>Anything else goes on to Vert.x untouched: other routes, other methods, HTTP/1.0, a body, a
+ * {@code Connection} or {@code Expect} header, a query that needs decoding or is wrong, a
+ * draining server. Once one request of a connection went to Vert.x the whole connection stays
+ * with it, so an answer written here never overtakes one Vert.x still owes (pipelining).
+ */
+final class PollFastPath extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(PollFastPath.class);
+  /** Vert.x 4.5's names for its HTTP/1.x decoder and encoder; this handler goes between them. */
+  static final String DECODER = "httpDecoder";
+  static final String ENCODER = "httpEncoder";
+  static final String NAME = "kivyxPollFastPath";
+  private static final String APPS = "/v1/apps/";
+
+  /** What every connection's handler shares. */
+  record Shared(KnownChannels channels, ServerMetrics metrics, BooleanSupplier draining, LongAdder answered) {}
+
+  private final Shared shared;
+  /** Vert.x's idle timeout: it never sees these polls, so each one tells it the connection is alive. */
+  private final IdleStateHandler idle;
+  private boolean vertxOwnsConnection;
+  /** The empty end of a request answered here, still to come from the decoder. */
+  private boolean skipUntilLast;
+  private boolean flushPending;
+
+  private PollFastPath(Shared shared, IdleStateHandler idle) {
+    this.shared = shared;
+    this.idle = idle;
+  }
+
+  /** Puts the fast path on a new HTTP/1.x connection; a pipeline laid out differently is left as it is. */
+  static void install(HttpConnection connection, Shared shared) {
+    if (!(connection instanceof ConnectionBase base)) {
+      return; // not HTTP/1.x over Netty: nothing to step into
+    }
+    ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+    if (pipeline.get(DECODER) == null || pipeline.get(ENCODER) == null || !pipeline.names().get(pipeline.names().indexOf(DECODER) + 1).equals(ENCODER)) {
+      log.warn("Vert.x's HTTP pipeline is not {}, {} ({}): device polls take the general route", DECODER, ENCODER, pipeline.names());
+      return;
+    }
+    // Between decoder and encoder: requests arrive decoded, bytes written here skip the encoder.
+    pipeline.addAfter(DECODER, NAME, new PollFastPath(shared, pipeline.get(IdleStateHandler.class)));
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (skipUntilLast && msg instanceof HttpContent) {
+      skipUntilLast = !(msg instanceof LastHttpContent);
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (!vertxOwnsConnection && msg instanceof HttpRequest request) {
+      if (answered(ctx, request)) {
+        skipUntilLast = !(msg instanceof LastHttpContent);
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      vertxOwnsConnection = true;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (flushPending) {
+      // one flush for every poll of this read: pipelined polls leave in one write
+      flushPending = false;
+      ctx.flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  private boolean answered(ChannelHandlerContext ctx, HttpRequest request) {
+    long start = System.nanoTime();
+    if (request.method() != HttpMethod.GET || request.protocolVersion() != HttpVersion.HTTP_1_1 || request.decoderResult().isFailure() || shared.draining().getAsBoolean()) {
+      return false;
+    }
+    String uri = request.uri();
+    if (!uri.startsWith(APPS) || uri.indexOf('#') >= 0) {
+      return false;
+    }
+    HttpHeaders headers = request.headers();
+    if (headers.contains(HttpHeaderNames.CONTENT_LENGTH) || headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+        || headers.contains(HttpHeaderNames.CONNECTION) || headers.contains(HttpHeaderNames.EXPECT)) {
+      return false;
+    }
+    int q = uri.indexOf('?');
+    String path = q < 0 ? uri : uri.substring(0, q);
+    Answer answer;
+    String route;
+    if (path.endsWith("/update")) {
+      ChannelSnapshot channel = shared.channels().update(path);
+      MultiMap query = channel == null || q < 0 ? null : SimpleQuery.parse(uri.substring(q + 1));
+      if (query == null) {
+        return false;
+      }
+      Device device;
+      try {
+        device = DeviceQuery.parse(query);
+      } catch (BadRequestException e) {
+        return false; // Vert.x's route answers it with the error
+      }
+      answer = channel.answers().forDecision(channel.decider().decide(device));
+      route = "update";
+    } else if (path.endsWith("/index")) {
+      ChannelSnapshot channel = shared.channels().index(path);
+      if (channel == null) {
+        return false;
+      }
+      answer = channel.indexAnswer();
+      route = "index";
+    } else {
+      return false;
+    }
+    boolean notModified = ETags.matches(headers.get(HttpHeaderNames.IF_NONE_MATCH), answer.etag());
+    if (notModified) {
+      ctx.write(answer.notModified().duplicate(), ctx.voidPromise());
+    } else {
+      ctx.write(answer.ok().duplicate(), ctx.voidPromise());
+      ctx.write(answer.content().duplicate(), ctx.voidPromise());
+    }
+    flushPending = true;
+    if (idle != null) {
+      idle.resetReadTimeout();
+    }
+    shared.answered().increment();
+    shared.metrics().request(route, notModified ? 304 : 200, System.nanoTime() - start);
+    return true;
+  }
+}
