@@ -2,10 +2,8 @@ package com.kivyx.ota.server;
 
 import com.kivyx.ota.store.StoreLayout;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A response body computed once per snapshot, with its strong ETag (quoted) and the headers it
@@ -16,8 +14,7 @@ import java.nio.charset.StandardCharsets;
  * @param wire {@code content} as Vert.x takes it
  * @param etagHeader the ETag as a header value Vert.x neither re-validates nor re-encodes
  * @param contentType and {@code cacheControl}: as header values, the same way
- * @param ok the status line and headers of a 200 with this body, as Vert.x writes them, for
- *     {@link PollFastPath}; {@code notModified} those of the 304
+ * @param ok the {@link PreparedHead} of a 200 with this body; {@code notModified} that of the 304
  */
 public record Answer(
     byte[] body, String etag, ByteBuf content, Buffer wire, CharSequence etagHeader, CharSequence contentType, CharSequence cacheControl, ByteBuf ok, ByteBuf notModified) {
@@ -38,8 +35,7 @@ public record Answer(
   }
 
   private static Answer of(byte[] body, String etag, CharSequence contentType, CharSequence cacheControl) {
-    String common = "etag: " + etag + "\r\ncache-control: " + cacheControl + "\r\n";
-    ByteBuf content = offHeap(body);
+    ByteBuf content = PreparedHead.offHeap(body);
     return new Answer(
         body,
         etag,
@@ -48,12 +44,7 @@ public record Answer(
         HttpHeaders.createOptimized(etag),
         contentType,
         cacheControl,
-        offHeap(("HTTP/1.1 200 OK\r\n" + common + "content-type: " + contentType + "\r\ncontent-length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII)),
-        offHeap(("HTTP/1.1 304 Not Modified\r\n" + common + "\r\n").getBytes(StandardCharsets.US_ASCII)));
-  }
-
-  /** Never released: the GC frees them with the snapshot. */
-  private static ByteBuf offHeap(byte[] bytes) {
-    return Unpooled.unreleasableBuffer(Unpooled.directBuffer(Math.max(1, bytes.length)).writeBytes(bytes).asReadOnly());
+        PreparedHead.ok(body.length, "etag", etag, "cache-control", cacheControl, "content-type", contentType),
+        PreparedHead.notModified("etag", etag, "cache-control", cacheControl));
   }
 }

@@ -1,11 +1,11 @@
 package com.kivyx.ota.server;
 
-import io.netty.buffer.Unpooled;
+import com.kivyx.ota.store.StoreLayout;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import com.kivyx.ota.store.Sha256;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,20 +28,28 @@ final class BlobCache {
    *
    * @param file the file to send when {@code bytes} is null
    * @param bytes the content in memory, or null for a blob sent from its file
+   * @param inMemory for a blob in memory, its bytes and the heads of its 200 and 304 (for
+   *     {@link PollFastPath}); null for a blob sent from its file
    */
-  record Blob(String appId, String sha256, String file, long size, String etag, CharSequence etagHeader, CharSequence contentType, CharSequence contentLength, Buffer bytes) {
+  record Blob(
+      String appId, String sha256, String file, long size, String etag, CharSequence etagHeader, CharSequence contentType, CharSequence contentLength, Buffer bytes,
+      InMemory inMemory) {
     static Blob of(String appId, String sha256, String file, long size, String contentType, byte[] bytes) {
       String etag = ETags.ofHex(sha256);
-      Buffer content = null;
+      CharSequence type = HttpHeaders.createOptimized(contentType);
+      InMemory inMemory = null;
       if (bytes != null) {
-        // a JDK direct buffer: written without a copy, freed by the GC when the generation goes
-        ByteBuffer direct = ByteBuffer.allocateDirect(Math.max(1, bytes.length)).put(bytes).flip();
-        content = Buffer.buffer(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct).asReadOnly()));
+        // the headers in sendBlob's order
+        CharSequence[] headers = {"etag", etag, "cache-control", StoreLayout.IMMUTABLE_CACHE, "accept-ranges", "bytes", "content-type", contentType};
+        inMemory = new InMemory(PreparedHead.offHeap(bytes), PreparedHead.ok(bytes.length, headers), PreparedHead.notModified(headers));
       }
-      return new Blob(appId, sha256, file, size, etag, HttpHeaders.createOptimized(etag), HttpHeaders.createOptimized(contentType),
-          HttpHeaders.createOptimized(Long.toString(size)), content);
+      return new Blob(appId, sha256, file, size, etag, HttpHeaders.createOptimized(etag), type,
+          HttpHeaders.createOptimized(Long.toString(size)), inMemory == null ? null : Buffer.buffer(inMemory.content()), inMemory);
     }
   }
+
+  /** A blob's bytes and heads, off-heap: written without a copy, freed by the GC when the generation goes. */
+  record InMemory(ByteBuf content, ByteBuf ok, ByteBuf notModified) {}
 
   private record Generation(Snapshot snapshot, ConcurrentHashMap<String, Blob> blobs, AtomicLong bytes) {}
 

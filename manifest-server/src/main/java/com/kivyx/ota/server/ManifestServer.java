@@ -97,7 +97,7 @@ public final class ManifestServer implements AutoCloseable {
             .setHttp2ClearTextEnabled(false)
             .setTcpNoDelay(true);
     LongAdder fastPolls = new LongAdder();
-    PollFastPath.Shared fastPath = new PollFastPath.Shared(api.known(), metrics, api::draining, fastPolls);
+    PollFastPath.Shared fastPath = new PollFastPath.Shared(source, api.known(), blobs, metrics, api::draining, fastPolls);
     List<HttpServer> servers = new ArrayList<>();
     try {
       // One server per event loop on the same port: Vert.x hands new connections to them in turn.

@@ -1,6 +1,7 @@
 package com.kivyx.ota.server;
 
 import com.kivyx.ota.rollout.Device;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -22,10 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Device polls ({@code GET /update} and {@code /index} of a served channel) answered on the
- * connection's pipeline, right after Netty decodes the request: the decision as {@link HttpApi}
- * makes it, then the status line and headers {@link Answer} wrote once per snapshot and the body,
- * with no Vert.x request or response, no header encoding and no write promise per poll.
+ * Device polls ({@code GET /update} and {@code /index} of a served channel, and blobs the
+ * {@link BlobCache} holds) answered on the connection's pipeline, right after Netty decodes the
+ * request: the decision as {@link HttpApi} makes it, then the {@link PreparedHead} written once
+ * per snapshot answer or blob and the body, with no Vert.x request or response, no header
+ * encoding and no write promise per poll.
  *
  * <p>Anything else goes on to Vert.x untouched: other routes, other methods, HTTP/1.0, a body, a
  * {@code Connection} or {@code Expect} header, a query that needs decoding or is wrong, a
@@ -39,9 +41,11 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
   static final String ENCODER = "httpEncoder";
   static final String NAME = "kivyxPollFastPath";
   private static final String APPS = "/v1/apps/";
+  private static final String STORE = "/apps/";
+  private static final CharSequence A_IM = HttpHeaders.newEntity("a-im");
 
   /** What every connection's handler shares. */
-  record Shared(KnownChannels channels, ServerMetrics metrics, BooleanSupplier draining, LongAdder answered) {}
+  record Shared(ChannelSource source, KnownChannels channels, BlobCache blobs, ServerMetrics metrics, BooleanSupplier draining, LongAdder answered) {}
 
   private final Shared shared;
   /** Vert.x's idle timeout: it never sees these polls, so each one tells it the connection is alive. */
@@ -104,13 +108,28 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
       return false;
     }
     String uri = request.uri();
-    if (!uri.startsWith(APPS) || uri.indexOf('#') >= 0) {
+    boolean poll = uri.startsWith(APPS);
+    if (!(poll || uri.startsWith(STORE)) || uri.indexOf('#') >= 0) {
       return false;
     }
     HttpHeaders headers = request.headers();
     if (headers.contains(HttpHeaderNames.CONTENT_LENGTH) || headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
         || headers.contains(HttpHeaderNames.CONNECTION) || headers.contains(HttpHeaderNames.EXPECT)) {
       return false;
+    }
+    String ifNoneMatch = headers.get(HttpHeaderNames.IF_NONE_MATCH);
+    if (!poll) {
+      // a blob in memory, whole: ranges and Expo's patch requests (A-IM) take the general route
+      if (uri.indexOf('?') >= 0 || headers.contains(HttpHeaderNames.RANGE) || headers.contains(A_IM)) {
+        return false;
+      }
+      BlobCache.Blob blob = shared.source().snapshot().map(s -> shared.blobs().get(s, uri.substring(1))).orElse(null);
+      if (blob == null || blob.inMemory() == null) {
+        return false;
+      }
+      BlobCache.InMemory bytes = blob.inMemory();
+      write(ctx, ETags.matches(ifNoneMatch, blob.etag()), bytes.ok(), bytes.notModified(), bytes.content(), "store", start);
+      return true;
     }
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
@@ -140,12 +159,16 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
     } else {
       return false;
     }
-    boolean notModified = ETags.matches(headers.get(HttpHeaderNames.IF_NONE_MATCH), answer.etag());
+    write(ctx, ETags.matches(ifNoneMatch, answer.etag()), answer.ok(), answer.notModified(), answer.content(), route, start);
+    return true;
+  }
+
+  private void write(ChannelHandlerContext ctx, boolean notModified, ByteBuf ok, ByteBuf notModifiedHead, ByteBuf content, String route, long start) {
     if (notModified) {
-      ctx.write(answer.notModified().duplicate(), ctx.voidPromise());
+      ctx.write(notModifiedHead.duplicate(), ctx.voidPromise());
     } else {
-      ctx.write(answer.ok().duplicate(), ctx.voidPromise());
-      ctx.write(answer.content().duplicate(), ctx.voidPromise());
+      ctx.write(ok.duplicate(), ctx.voidPromise());
+      ctx.write(content.duplicate(), ctx.voidPromise());
     }
     flushPending = true;
     if (idle != null) {
@@ -153,6 +176,5 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
     }
     shared.answered().increment();
     shared.metrics().request(route, notModified ? 304 : 200, System.nanoTime() - start);
-    return true;
   }
 }

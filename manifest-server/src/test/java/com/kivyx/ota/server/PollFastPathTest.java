@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,28 @@ class PollFastPathTest {
     assertThat(fastMetrics.scrape()).as("and were counted like any request")
         .containsPattern("kivyx_ota_http_requests_seconds_count\\{route=\"update\",status=\"304\"} 160(\\.0)?\\n")
         .contains("kivyx_ota_http_requests_seconds_count{route=\"index\",status=\"200\"}");
+  }
+
+  @Test
+  void blobsInMemoryAreAnsweredByteForByteAsVertxAnswersThem() throws Exception {
+    List<String> keys;
+    try (Stream<Path> files = Files.walk(published.root.resolve("apps"))) {
+      keys = files.filter(f -> f.getParent().getFileName().toString().equals("sha256")).map(f -> published.root.relativize(f).toString().replace('\\', '/')).toList();
+    }
+    assertThat(keys).hasSizeGreaterThan(3);
+    long before = fast.fastPolls();
+    for (String key : keys) {
+      String blob = get("/" + key);
+      String first = exchange(fast, blob).get(0);
+      assertThat(first).as("read from the file, then kept").isEqualTo(exchange(general, blob).get(0)).startsWith("HTTP/1.1 200 OK\r\n");
+      assertThat(first.getBytes(StandardCharsets.ISO_8859_1)).endsWith(Files.readAllBytes(published.root.resolve(key)));
+      List<String> requests = List.of(blob, get("/" + key, "If-None-Match: " + header(first, "etag")), get("/" + key, "If-None-Match: \"other\""),
+          get("/" + key, "Range: bytes=0-3"), get("/" + key, "A-IM: bsdiff", "If-None-Match: \"x\"", "If-Match: \"y\""), get("/" + key + "?v=1"));
+      for (String request : requests) {
+        assertThat(exchange(fast, request).get(0)).as(request).isEqualTo(exchange(general, request).get(0));
+      }
+    }
+    assertThat(fast.fastPolls() - before).as("the whole-blob GETs from memory, not the first read, ranges, patches or queries").isEqualTo(3L * keys.size());
   }
 
   @Test
