@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * The manifest server: answers device polls from an in-memory snapshot of signed channel
  * indexes, serves a directory store's files, and counts device events.
  *
- * <p>Vert.x core rather than raw Netty: the same event-loop model and throughput (it is a thin
- * layer over Netty's HTTP codec), with HTTP/1.1 keep-alive, pipelining, zero-copy {@code
- * sendFile} and request decoding limits done for us, and it is the Vert.x line fabric8's
- * Kubernetes client already brings into the CLI jar (so no second HTTP stack).
+ * <p>Vert.x core rather than raw Netty: the same event-loop model, with HTTP/1.1 keep-alive,
+ * pipelining, zero-copy {@code sendFile} and request decoding limits done for us, and it is the
+ * Vert.x line fabric8's Kubernetes client already brings into the CLI jar (so no second HTTP
+ * stack). The polls that make up nearly all traffic skip Vert.x's request and response objects
+ * ({@link PollFastPath}, on Netty's decoded requests), which is what takes them to nginx's cost.
  */
 public final class ManifestServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ManifestServer.class);

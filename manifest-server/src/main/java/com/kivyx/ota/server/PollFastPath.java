@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * encoding and no write promise per poll.
  *
  * <p>Anything else goes on to Vert.x untouched: other routes, other methods, HTTP/1.0, a body, a
- * {@code Connection} or {@code Expect} header, a query that needs decoding or is wrong, a
- * draining server. Once one request of a connection went to Vert.x the whole connection stays
+ * {@code Connection} header other than {@code keep-alive}, an {@code Expect} header, a query that
+ * needs decoding or is wrong, a draining server, a connection whose client does not read its
+ * answers. Once one request of a connection went to Vert.x the whole connection stays
  * with it, so an answer written here never overtakes one Vert.x still owes (pipelining).
  */
 final class PollFastPath extends ChannelInboundHandlerAdapter {
@@ -104,7 +105,9 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
 
   private boolean answered(ChannelHandlerContext ctx, HttpRequest request) {
     long start = System.nanoTime();
-    if (request.method() != HttpMethod.GET || request.protocolVersion() != HttpVersion.HTTP_1_1 || request.decoderResult().isFailure() || shared.draining().getAsBoolean()) {
+    if (request.method() != HttpMethod.GET || request.protocolVersion() != HttpVersion.HTTP_1_1 || request.decoderResult().isFailure() || shared.draining().getAsBoolean()
+        // a client that reads slower than it asks: Vert.x's flow control takes over
+        || !ctx.channel().isWritable()) {
       return false;
     }
     String uri = request.uri();
@@ -113,8 +116,10 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
       return false;
     }
     HttpHeaders headers = request.headers();
-    if (headers.contains(HttpHeaderNames.CONTENT_LENGTH) || headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
-        || headers.contains(HttpHeaderNames.CONNECTION) || headers.contains(HttpHeaderNames.EXPECT)) {
+    // OkHttp (Android) and NSURLSession (iOS) send "Connection: keep-alive" on every request: the default, so taken
+    String connection = headers.get(HttpHeaderNames.CONNECTION);
+    if (headers.contains(HttpHeaderNames.CONTENT_LENGTH) || headers.contains(HttpHeaderNames.TRANSFER_ENCODING) || headers.contains(HttpHeaderNames.EXPECT)
+        || (connection != null && !connection.equalsIgnoreCase("keep-alive"))) {
       return false;
     }
     String ifNoneMatch = headers.get(HttpHeaderNames.IF_NONE_MATCH);
