@@ -97,8 +97,7 @@ public final class ManifestServer implements AutoCloseable {
             // HTTP/1.1 only: HTTP/2 is a TLS terminator's business; h2c upgrades would bypass our line limits
             .setHttp2ClearTextEnabled(false)
             .setTcpNoDelay(true);
-    LongAdder fastPolls = new LongAdder();
-    PollFastPath.Shared fastPath = new PollFastPath.Shared(source, api.known(), blobs, metrics, api::draining, fastPolls);
+    PollFastPath.Shared fastPath = new PollFastPath.Shared(source, api.known(), blobs, metrics, api::draining);
     List<HttpServer> servers = new ArrayList<>();
     try {
       // One server per event loop on the same port: Vert.x hands new connections to them in turn.
@@ -126,7 +125,7 @@ public final class ManifestServer implements AutoCloseable {
       throw new ServerStartException("interrupted while starting the server", e);
     }
     log.info("listening on http://{}:{} serving {}", config.host(), servers.get(0).actualPort(), source.describe());
-    return new ManifestServer(vertx, servers, api, source, fastPolls);
+    return new ManifestServer(vertx, servers, api, source, fastPath.answered());
   }
 
   public int port() {

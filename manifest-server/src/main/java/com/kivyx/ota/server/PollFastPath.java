@@ -17,6 +17,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -45,8 +46,16 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
   private static final String STORE = "/apps/";
   private static final CharSequence A_IM = HttpHeaders.newEntity("a-im");
 
-  /** What every connection's handler shares. */
-  record Shared(ChannelSource source, KnownChannels channels, BlobCache blobs, ServerMetrics metrics, BooleanSupplier draining, LongAdder answered) {}
+  /**
+   * What every connection's handler shares.
+   *
+   * @param answered polls answered here; {@code warned} whether a pipeline it could not step into was logged
+   */
+  record Shared(ChannelSource source, KnownChannels channels, BlobCache blobs, ServerMetrics metrics, BooleanSupplier draining, LongAdder answered, AtomicBoolean warned) {
+    Shared(ChannelSource source, KnownChannels channels, BlobCache blobs, ServerMetrics metrics, BooleanSupplier draining) {
+      this(source, channels, blobs, metrics, draining, new LongAdder(), new AtomicBoolean());
+    }
+  }
 
   private final Shared shared;
   /** Vert.x's idle timeout: it never sees these polls, so each one tells it the connection is alive. */
@@ -68,7 +77,9 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
     }
     ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
     if (pipeline.get(DECODER) == null || pipeline.get(ENCODER) == null || !pipeline.names().get(pipeline.names().indexOf(DECODER) + 1).equals(ENCODER)) {
-      log.warn("Vert.x's HTTP pipeline is not {}, {} ({}): device polls take the general route", DECODER, ENCODER, pipeline.names());
+      if (shared.warned().compareAndSet(false, true)) {
+        log.warn("Vert.x's HTTP pipeline is not {}, {} ({}): device polls take the general route", DECODER, ENCODER, pipeline.names());
+      }
       return;
     }
     // Between decoder and encoder: requests arrive decoded, bytes written here skip the encoder.

@@ -2,6 +2,7 @@ package com.kivyx.ota.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -9,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * (names as given, in that order, {@code content-length} last on a 200), for {@link PollFastPath}
  * to write as they are. Off-heap and never released: the GC frees them with their snapshot.
  */
-final class PreparedHead {
+public final class PreparedHead {
   private PreparedHead() {}
 
   /** A 200 with a body of {@code contentLength} bytes; {@code headers} are name, value pairs. */
@@ -22,9 +23,14 @@ final class PreparedHead {
     return encode("HTTP/1.1 304 Not Modified", headers, "");
   }
 
-  /** Bytes off-heap, read-only and unreleasable: written as duplicates, each with its own indexes. */
-  static ByteBuf offHeap(byte[] bytes) {
-    return Unpooled.unreleasableBuffer(Unpooled.directBuffer(Math.max(1, bytes.length)).writeBytes(bytes).asReadOnly());
+  /**
+   * Bytes off-heap, read-only and unreleasable: written as duplicates, each with its own indexes.
+   * A JDK direct buffer, so the GC frees it with the snapshot whatever allocator mode Netty runs in
+   * (its own unreleasable direct buffers are never freed where it runs without cleaners).
+   */
+  public static ByteBuf offHeap(byte[] bytes) {
+    ByteBuffer direct = ByteBuffer.allocateDirect(Math.max(1, bytes.length)).put(bytes).flip();
+    return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct).asReadOnly());
   }
 
   private static ByteBuf encode(String statusLine, CharSequence[] headers, String last) {

@@ -1,5 +1,6 @@
 package com.kivyx.ota.server.expo;
 
+import com.kivyx.ota.server.PreparedHead;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -34,7 +35,7 @@ public record ExpoResponse(int status, List<Map.Entry<String, String>> headers, 
    */
   public record Wire(CharSequence[] names, CharSequence[] values, Buffer body) {
     static Wire prepared(List<Map.Entry<String, String>> headers, byte[] body) {
-      Buffer wire = Buffer.buffer(Unpooled.unreleasableBuffer(Unpooled.directBuffer(Math.max(1, body.length)).writeBytes(body).asReadOnly()));
+      Buffer wire = Buffer.buffer(PreparedHead.offHeap(body));
       return of(headers, wire);
     }
 
