@@ -323,6 +323,11 @@ final class HttpApi implements Handler<HttpServerRequest> {
     return known;
   }
 
+  /** The Expo route's answers, which {@link PollFastPath} writes the same way. */
+  ExpoApi expo() {
+    return expo;
+  }
+
   boolean draining() {
     return draining;
   }

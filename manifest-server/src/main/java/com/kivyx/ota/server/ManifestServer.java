@@ -97,7 +97,7 @@ public final class ManifestServer implements AutoCloseable {
             // HTTP/1.1 only: HTTP/2 is a TLS terminator's business; h2c upgrades would bypass our line limits
             .setHttp2ClearTextEnabled(false)
             .setTcpNoDelay(true);
-    PollFastPath.Shared fastPath = new PollFastPath.Shared(source, api.known(), blobs, metrics, api::draining);
+    PollFastPath.Shared fastPath = new PollFastPath.Shared(source, api.known(), blobs, api.expo(), metrics, api::draining);
     List<HttpServer> servers = new ArrayList<>();
     try {
       // One server per event loop on the same port: Vert.x hands new connections to them in turn.

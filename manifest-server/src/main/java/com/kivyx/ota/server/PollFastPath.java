@@ -1,6 +1,8 @@
 package com.kivyx.ota.server;
 
 import com.kivyx.ota.rollout.Device;
+import com.kivyx.ota.server.expo.ExpoApi;
+import com.kivyx.ota.server.expo.ExpoResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -24,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Device polls ({@code GET /update} and {@code /index} of a served channel, and blobs the
- * {@link BlobCache} holds) answered on the connection's pipeline, right after Netty decodes the
+ * Device polls ({@code GET /update} and {@code /index} of a served channel, Expo manifest
+ * requests, and blobs the {@link BlobCache} holds) answered on the connection's pipeline, right after Netty decodes the
  * request: the decision as {@link HttpApi} makes it, then the {@link PreparedHead} written once
  * per snapshot answer or blob and the body, with no Vert.x request or response, no header
  * encoding and no write promise per poll.
@@ -44,6 +46,7 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
   static final String NAME = "kivyxPollFastPath";
   private static final String APPS = "/v1/apps/";
   private static final String STORE = "/apps/";
+  private static final String EXPO = "/expo/manifest";
   private static final CharSequence A_IM = HttpHeaders.newEntity("a-im");
 
   /**
@@ -51,9 +54,10 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
    *
    * @param answered polls answered here; {@code warned} whether a pipeline it could not step into was logged
    */
-  record Shared(ChannelSource source, KnownChannels channels, BlobCache blobs, ServerMetrics metrics, BooleanSupplier draining, LongAdder answered, AtomicBoolean warned) {
-    Shared(ChannelSource source, KnownChannels channels, BlobCache blobs, ServerMetrics metrics, BooleanSupplier draining) {
-      this(source, channels, blobs, metrics, draining, new LongAdder(), new AtomicBoolean());
+  record Shared(
+      ChannelSource source, KnownChannels channels, BlobCache blobs, ExpoApi expo, ServerMetrics metrics, BooleanSupplier draining, LongAdder answered, AtomicBoolean warned) {
+    Shared(ChannelSource source, KnownChannels channels, BlobCache blobs, ExpoApi expo, ServerMetrics metrics, BooleanSupplier draining) {
+      this(source, channels, blobs, expo, metrics, draining, new LongAdder(), new AtomicBoolean());
     }
   }
 
@@ -144,11 +148,26 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
         return false;
       }
       BlobCache.InMemory bytes = blob.inMemory();
-      write(ctx, ETags.matches(ifNoneMatch, blob.etag()), bytes.ok(), bytes.notModified(), bytes.content(), "store", start);
+      boolean notModified = ETags.matches(ifNoneMatch, blob.etag());
+      send(ctx, notModified ? bytes.notModified() : bytes.ok(), notModified ? null : bytes.content(), "store", notModified ? 304 : 200, start);
       return true;
     }
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
+    if (path.endsWith(EXPO)) {
+      String appId = path.substring(APPS.length(), path.length() - EXPO.length());
+      if (appId.isEmpty() || appId.indexOf('/') >= 0) {
+        return false;
+      }
+      // what HttpApi's expo route answers; errors (built per request, no prepared head) go back to it
+      ExpoResponse expo = shared.expo().respond(appId, headers::get, shared.source().snapshot());
+      ByteBuf head = expo.wire().head();
+      if (head == null) {
+        return false;
+      }
+      send(ctx, head, expo.status() == 204 ? null : expo.wire().body().getByteBuf(), "expo", expo.status(), start);
+      return true;
+    }
     Answer answer;
     String route;
     if (path.endsWith("/update")) {
@@ -175,22 +194,22 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
     } else {
       return false;
     }
-    write(ctx, ETags.matches(ifNoneMatch, answer.etag()), answer.ok(), answer.notModified(), answer.content(), route, start);
+    boolean notModified = ETags.matches(ifNoneMatch, answer.etag());
+    send(ctx, notModified ? answer.notModified() : answer.ok(), notModified ? null : answer.content(), route, notModified ? 304 : 200, start);
     return true;
   }
 
-  private void write(ChannelHandlerContext ctx, boolean notModified, ByteBuf ok, ByteBuf notModifiedHead, ByteBuf content, String route, long start) {
-    if (notModified) {
-      ctx.write(notModifiedHead.duplicate(), ctx.voidPromise());
-    } else {
-      ctx.write(ok.duplicate(), ctx.voidPromise());
-      ctx.write(content.duplicate(), ctx.voidPromise());
+  /** A prepared head and the body (none: null), as duplicates of buffers that are never released. */
+  private void send(ChannelHandlerContext ctx, ByteBuf head, ByteBuf body, String route, int status, long start) {
+    ctx.write(head.duplicate(), ctx.voidPromise());
+    if (body != null) {
+      ctx.write(body.duplicate(), ctx.voidPromise());
     }
     flushPending = true;
     if (idle != null) {
       idle.resetReadTimeout();
     }
     shared.answered().increment();
-    shared.metrics().request(route, notModified ? 304 : 200, System.nanoTime() - start);
+    shared.metrics().request(route, status, System.nanoTime() - start);
   }
 }

@@ -2,6 +2,7 @@ package com.kivyx.ota.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -15,12 +16,26 @@ public final class PreparedHead {
 
   /** A 200 with a body of {@code contentLength} bytes; {@code headers} are name, value pairs. */
   static ByteBuf ok(long contentLength, CharSequence... headers) {
-    return encode("HTTP/1.1 200 OK", headers, "content-length: " + contentLength + "\r\n");
+    return of(200, contentLength, headers);
   }
 
   /** A 304, which carries no body and no content-length. */
   static ByteBuf notModified(CharSequence... headers) {
-    return encode("HTTP/1.1 304 Not Modified", headers, "");
+    return of(304, -1, headers);
+  }
+
+  /**
+   * Any status Vert.x has a reason phrase for, with the body's length (-1: none sent, as for 204
+   * and 304); null where a header is not ASCII (Vert.x encodes those itself).
+   */
+  public static ByteBuf of(int status, long contentLength, CharSequence... headers) {
+    for (CharSequence header : headers) {
+      if (!StandardCharsets.US_ASCII.newEncoder().canEncode(header)) {
+        return null;
+      }
+    }
+    String statusLine = "HTTP/1.1 " + HttpResponseStatus.valueOf(status);
+    return encode(statusLine, headers, contentLength < 0 ? "" : "content-length: " + contentLength + "\r\n");
   }
 
   /**

@@ -49,6 +49,8 @@ class ExpoFastPathTest {
   static final String PATH = "/v1/apps/" + APP + "/expo/manifest";
   PublishedStore published;
   ManifestServer server;
+  /** The same store without {@link PollFastPath}: Vert.x writes every answer. */
+  ManifestServer general;
   int port;
   final ObjectMapper json = new ObjectMapper();
 
@@ -66,12 +68,39 @@ class ExpoFastPathTest {
     }
     ServerConfig config = ServerConfig.defaults("127.0.0.1", 0, Optional.of(published.root));
     server = ManifestServer.start(config, published.directorySource(Duration.ofMinutes(10), new ServerMetrics()), new ServerMetrics());
+    general = ManifestServer.start(config, published.directorySource(Duration.ofMinutes(10), new ServerMetrics()), new ServerMetrics(), List.of(),
+        BlobCache.defaults(), false);
     port = server.port();
   }
 
   @AfterAll
   void stop() {
     server.close();
+    general.close();
+  }
+
+  @Test
+  void answersFromThePipelineAreTheBytesVertxWritesAndErrorsStayWithVertx() throws Exception {
+    long before = server.fastPolls();
+    int prepared = 0;
+    for (int i = 0; i < 120; i++) {
+      List<String> headers = new ArrayList<>(List.of("expo-platform: android", "expo-runtime-version: " + (i % 7 == 0 ? "9.9.9" : "1.0.0"),
+          "expo-protocol-version: 1", "accept: " + (i % 3 == 0 ? "application/json" : "multipart/mixed,application/expo+json,application/json")));
+      if (i % 11 != 0) {
+        headers.add("eas-client-id: raw-" + i);
+      }
+      if (i % 4 == 0) {
+        headers.add("expo-current-update-id: " + updateId("r1"));
+      }
+      if (i % 10 == 9) {
+        headers.set(0, "expo-platform: windows"); // an error: built per request, so Vert.x writes it
+      } else {
+        prepared++;
+      }
+      String request = PollFastPathTest.get(PATH, headers.toArray(String[]::new));
+      assertThat(PollFastPathTest.exchange(server, request).get(0)).as(request).isEqualTo(PollFastPathTest.exchange(general, request).get(0));
+    }
+    assertThat(server.fastPolls() - before).as("every answer but the errors from the pipeline").isEqualTo(prepared);
   }
 
   String updateId(String releaseId) {

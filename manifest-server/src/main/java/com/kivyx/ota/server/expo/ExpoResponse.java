@@ -1,6 +1,7 @@
 package com.kivyx.ota.server.expo;
 
 import com.kivyx.ota.server.PreparedHead;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -26,32 +27,41 @@ public record ExpoResponse(int status, List<Map.Entry<String, String>> headers, 
 
   /** An answer whose wire form is made now, off-heap: for answers that live as long as a snapshot. */
   ExpoResponse(int status, List<Map.Entry<String, String>> headers, byte[] body) {
-    this(status, headers, body, Wire.prepared(headers, body));
+    this(status, headers, body, Wire.prepared(status, headers, body));
   }
 
   /**
    * Headers and body ready to write: names and values as {@link HttpHeaders#createOptimized}
    * (ASCII ones; anything else stays a string Vert.x checks), the body as a buffer.
+   *
+   * @param head for answers built with a snapshot, the status line and headers as {@link
+   *     PreparedHead} (null for one-off answers and any with a header that is not ASCII)
    */
-  public record Wire(CharSequence[] names, CharSequence[] values, Buffer body) {
-    static Wire prepared(List<Map.Entry<String, String>> headers, byte[] body) {
-      Buffer wire = Buffer.buffer(PreparedHead.offHeap(body));
-      return of(headers, wire);
+  public record Wire(CharSequence[] names, CharSequence[] values, Buffer body, ByteBuf head) {
+    static Wire prepared(int status, List<Map.Entry<String, String>> headers, byte[] body) {
+      Wire wire = of(headers, Buffer.buffer(PreparedHead.offHeap(body)), null);
+      CharSequence[] pairs = new CharSequence[2 * headers.size()];
+      for (int i = 0; i < headers.size(); i++) {
+        pairs[2 * i] = headers.get(i).getKey();
+        pairs[2 * i + 1] = headers.get(i).getValue();
+      }
+      // a 204 goes out without a body or its length, as Vert.x sends it
+      return new Wire(wire.names(), wire.values(), wire.body(), PreparedHead.of(status, status == 204 ? -1 : body.length, pairs));
     }
 
     /** For a one-off answer (an error): the body wrapped, not copied off-heap. */
     static Wire plain(List<Map.Entry<String, String>> headers, byte[] body) {
-      return of(headers, Buffer.buffer(Unpooled.wrappedBuffer(body)));
+      return of(headers, Buffer.buffer(Unpooled.wrappedBuffer(body)), null);
     }
 
-    private static Wire of(List<Map.Entry<String, String>> headers, Buffer body) {
+    private static Wire of(List<Map.Entry<String, String>> headers, Buffer body, ByteBuf head) {
       CharSequence[] names = new CharSequence[headers.size()];
       CharSequence[] values = new CharSequence[headers.size()];
       for (int i = 0; i < names.length; i++) {
         names[i] = optimized(headers.get(i).getKey());
         values[i] = optimized(headers.get(i).getValue());
       }
-      return new Wire(names, values, body);
+      return new Wire(names, values, body, head);
     }
 
     private static CharSequence optimized(String text) {
