@@ -26,13 +26,12 @@ final class BlobCache {
   /**
    * A blob as the server answers it.
    *
-   * @param file the file to send when {@code bytes} is null
-   * @param bytes the content in memory, or null for a blob sent from its file
+   * @param file the file to send when {@code inMemory} is null
    * @param inMemory for a blob in memory, its bytes and the heads of its 200 and 304 (for
    *     {@link PollFastPath}); null for a blob sent from its file
    */
   record Blob(
-      String appId, String sha256, String file, long size, String etag, CharSequence etagHeader, CharSequence contentType, CharSequence contentLength, Buffer bytes,
+      String appId, String sha256, String file, long size, String etag, CharSequence etagHeader, CharSequence contentType, CharSequence contentLength,
       InMemory inMemory) {
     static Blob of(String appId, String sha256, String file, long size, String contentType, byte[] bytes) {
       String etag = ETags.ofHex(sha256);
@@ -41,15 +40,23 @@ final class BlobCache {
       if (bytes != null) {
         // the headers in sendBlob's order
         CharSequence[] headers = {"etag", etag, "cache-control", StoreLayout.IMMUTABLE_CACHE, "accept-ranges", "bytes", "content-type", contentType};
-        inMemory = new InMemory(PreparedHead.offHeap(bytes), PreparedHead.ok(bytes.length, headers), PreparedHead.notModified(headers));
+        ByteBuf content = PreparedHead.offHeap(bytes);
+        inMemory = new InMemory(content, Buffer.buffer(content), PreparedHead.ok(bytes.length, headers), PreparedHead.notModified(headers));
       }
-      return new Blob(appId, sha256, file, size, etag, HttpHeaders.createOptimized(etag), type,
-          HttpHeaders.createOptimized(Long.toString(size)), inMemory == null ? null : Buffer.buffer(inMemory.content()), inMemory);
+      return new Blob(appId, sha256, file, size, etag, HttpHeaders.createOptimized(etag), type, HttpHeaders.createOptimized(Long.toString(size)), inMemory);
+    }
+
+    /** The content in memory as Vert.x takes it, or null for a blob sent from its file. */
+    Buffer bytes() {
+      return inMemory == null ? null : inMemory.wire();
     }
   }
 
-  /** A blob's bytes and heads, off-heap: written without a copy, freed by the GC when the generation goes. */
-  record InMemory(ByteBuf content, ByteBuf ok, ByteBuf notModified) {}
+  /**
+   * A blob's bytes ({@code content}, and as {@code wire} for Vert.x) and heads, off-heap: written
+   * without a copy, freed by the GC when the generation goes.
+   */
+  record InMemory(ByteBuf content, Buffer wire, ByteBuf ok, ByteBuf notModified) {}
 
   private record Generation(Snapshot snapshot, ConcurrentHashMap<String, Blob> blobs, AtomicLong bytes) {}
 

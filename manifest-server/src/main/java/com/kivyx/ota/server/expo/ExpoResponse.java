@@ -39,14 +39,13 @@ public record ExpoResponse(int status, List<Map.Entry<String, String>> headers, 
    */
   public record Wire(CharSequence[] names, CharSequence[] values, Buffer body, ByteBuf head) {
     static Wire prepared(int status, List<Map.Entry<String, String>> headers, byte[] body) {
-      Wire wire = of(headers, Buffer.buffer(PreparedHead.offHeap(body)), null);
       CharSequence[] pairs = new CharSequence[2 * headers.size()];
       for (int i = 0; i < headers.size(); i++) {
         pairs[2 * i] = headers.get(i).getKey();
         pairs[2 * i + 1] = headers.get(i).getValue();
       }
       // a 204 goes out without a body or its length, as Vert.x sends it
-      return new Wire(wire.names(), wire.values(), wire.body(), PreparedHead.of(status, status == 204 ? -1 : body.length, pairs));
+      return of(headers, Buffer.buffer(PreparedHead.offHeap(body)), PreparedHead.of(status, status == 204 ? -1 : body.length, pairs));
     }
 
     /** For a one-off answer (an error): the body wrapped, not copied off-heap. */
