@@ -28,6 +28,26 @@ class DeploymentKeysTest {
   }
 
   @Test
+  void keysCheckedByHandAreWhatThePatternAccepts() {
+    java.util.regex.Pattern pattern = java.util.regex.Pattern.compile("[A-Za-z0-9._~+/=-]{8,256}");
+    List<String> edges = List.of("", "1234567", "12345678", "a".repeat(256), "a".repeat(257), "key 12345", "key%2012345", "ключ12345678", "key-1234\n", "Ab3_dEf-9xYz/+Q==");
+    java.util.Random random = new java.util.Random(11);
+    String alphabet = "aZ09._~+/=-% \u00e9\n";
+    List<String> generated = new java.util.ArrayList<>(edges);
+    for (int n = 0; n < 100_000; n++) {
+      int length = random.nextInt(n % 100 == 0 ? 300 : 14);
+      StringBuilder key = new StringBuilder();
+      for (int i = 0; i < length; i++) {
+        key.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      generated.add(key.toString());
+    }
+    for (String key : generated) {
+      assertThat(DeploymentKeys.isKey(key)).as(key).isEqualTo(pattern.matcher(key).matches());
+    }
+  }
+
+  @Test
   void refusesBadSpecsWithoutRepeatingTheKey() {
     String secret = "secretKey12345";
     for (String spec : List.of(secret + "=com.example.app/web/production", secret + "=com.example.app/ios", secret, "short=a/ios/b", secret + " x=a/ios/b")) {
