@@ -12,6 +12,11 @@
 #   PROFILE=1: record the servers with JFR for the whole run and print their hottest frames.
 #   PIN=1: the servers under test and nginx run on SERVER_CPUS (default 0), wrk on WRK_CPUS
 #     (default 1), via taskset, so the load generator does not take cycles from what it measures.
+#   RATES (default "20000 40000 60000"): after wrk's rounds, latency at these fixed request rates
+#     over RATE_CONNECTIONS (default 256) connections, by fixedrate.c (an open-loop generator built
+#     with cc; latency counted from when each request fell due), for the cases of RATE_CASES
+#     (default 0, /update). wrk keeps every connection busy, so its latency at 256 connections is
+#     256 ÷ throughput for any server; a latency goal is judged below saturation. RATES= skips it.
 # nginx runs as many workers as the server has event loops (max(2, the CPUs it may use)), and gets
 # the same requests (path aside: the file of the answer's size), headers and all.
 set -euo pipefail
@@ -30,9 +35,19 @@ PIN="${PIN:-0}"
 SERVER_CPUS="${SERVER_CPUS:-0}"
 WRK_CPUS="${WRK_CPUS:-1}"
 
+RATES="${RATES-20000 40000 60000}"
+RATE_CONNECTIONS="${RATE_CONNECTIONS:-256}"
+RATE_CASES="${RATE_CASES:-0}"
+
 for tool in java wrk nginx curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install wrk nginx curl)" >&2; exit 1; }
 done
+for rate in $RATES; do
+  [[ "$rate" =~ ^[1-9][0-9]*$ ]] || { echo "bench: RATES holds '$rate', not a positive number of requests per second" >&2; exit 1; }
+done
+[ -z "$RATES" ] || { [[ "$DURATION" =~ ^[1-9][0-9]*s$ ]] && [[ "$WARMUP" =~ ^[1-9][0-9]*s$ ]]; } \
+  || { echo "bench: the fixed-rate phase takes DURATION and WARMUP in seconds (e.g. 5s), not '$DURATION' and '$WARMUP'" >&2; exit 1; }
+[ -z "$RATES" ] || command -v cc >/dev/null || { echo "bench: the fixed-rate phase needs a C compiler, cc (or RATES= to skip it)" >&2; exit 1; }
 pin_server=(); pin_wrk=()
 if [ "$PIN" = 1 ]; then
   command -v taskset >/dev/null || { echo "bench: PIN=1 needs taskset (apt-get install util-linux)" >&2; exit 1; }
@@ -55,6 +70,10 @@ cleanup() {
 trap cleanup EXIT
 
 ota() { java -jar "$jar" "$@"; }
+
+if [ -n "$RATES" ]; then
+  cc -O2 -o "$work/fixedrate" "$root/manifest-server/bench/fixedrate.c" || { echo "bench: building manifest-server/bench/fixedrate.c failed" >&2; exit 1; }
+fi
 
 echo "== publishing 6 releases into $work/store" >&2
 ota keys generate --out "$work/keys" --name bench-v1 >/dev/null 2>&1
@@ -207,6 +226,41 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
+# one fixed-rate run: "achieved p50 p90 p99 p99.9 max failed lateness_p99" (fixedrate's line)
+at_rate() { # port rate env...
+  local port="$1" rate="$2"; shift 2
+  env "$@" "${pin_wrk[@]}" "$work/fixedrate" -a "127.0.0.1:$port" -r "$rate" -d "${DURATION%s}" -c "$RATE_CONNECTIONS"
+}
+# raw results: round case rate who achieved p50 p90 p99 p99.9 max failed lateness_p99
+rate_results="$work/rate-results.txt"
+: >"$rate_results"
+if [ -n "$RATES" ]; then
+  # wrk's warm-up compiled the paths of busy connections; idle ones wake the event loops another way
+  top_rate="$(tr ' ' '\n' <<<"$RATES" | sort -n | tail -1)"
+  echo "== warming up at $top_rate req/s: every fixed-rate case for $WARMUP per server" >&2
+  for i in "${!labels[@]}"; do
+    for k in $RATE_CASES; do
+      IFS='|' read -r _ _ _ envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
+      extra=(); [ "$k" = 3 ] && extra=("REQ_HEADERS=If-None-Match: $etag")
+      DURATION="$WARMUP" at_rate "${ports[$i]}" "$top_rate" "${envs[@]}" "${extra[@]}" >/dev/null
+    done
+  done
+fi
+for round in $( [ -n "$RATES" ] && seq 1 "$ROUNDS"); do
+  echo "== fixed rates, round $round of $ROUNDS (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  for rate in $RATES; do
+    for k in $RATE_CASES; do
+      IFS='|' read -r _ file _ envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
+      got="$(at_rate "$NGINX_PORT" "$rate" "${envs[@]}" REQ_PATH="/$file")"; echo "$round $k $rate nginx $got" >>"$rate_results"
+      for i in "${!labels[@]}"; do
+        # the 304 case's tag comes from its wrk script: fixedrate sends it as a fixed header
+        extra=(); [ "$k" = 3 ] && extra=("REQ_HEADERS=If-None-Match: $etag")
+        got="$(at_rate "${ports[$i]}" "$rate" "${envs[@]}" "${extra[@]}")"; echo "$round $k $rate ${labels[$i]} $got" >>"$rate_results"
+      done
+    done
+  done
+done
+
 if [ "$PROFILE" = 1 ]; then
   for pid in "${server_pids[@]}"; do kill "$pid"; wait "$pid" 2>/dev/null || true; done
   server_pids=()
@@ -238,6 +292,28 @@ for k in ${CASES:-${!cases[@]}}; do
     done
   done
 done
+if [ -s "$rate_results" ]; then
+  printf "\nlatency at fixed rates, %s connections (fixedrate; ms from when each request was due; median of %s rounds, max in brackets)\n" "$RATE_CONNECTIONS" "$ROUNDS"
+  printf "%-24s %7s %-7s %10s %7s %16s %16s %9s %6s %16s\n" "case" "rate" "server" "achieved" "p50" "p99" "p99.9" "max" "failed" "generator late p99"
+  for k in $RATE_CASES; do
+    IFS='|' read -r name _ <<<"${cases[$k]}"
+    for rate in $RATES; do
+      for l in nginx "${labels[@]}"; do
+        awk -v k="$k" -v rate="$rate" -v l="$l" -v name="$name" '
+          function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+          function top(a, n,   i, m) { m = a[1]; for (i = 2; i <= n; i++) if (a[i] > m) m = a[i]; return m }
+          $2 == k && $3 == rate && $4 == l { n++; got[n] = $5; p50[n] = $6; p99[n] = $8; p999[n] = $9; mx[n] = $10; failed += $11; late[n] = $12 }
+          END {
+            if (n == 0) exit
+            printf "%-24s %7s %-7s %10.0f %7.2f %7.2f (%6.2f) %7.2f (%6.2f) %9.2f %6d %9.2f (%5.2f)\n", name, rate, l, median(got, n), median(p50, n), median(p99, n), top(p99, n), median(p999, n), top(p999, n), top(mx, n), failed, median(late, n), top(late, n)
+          }' "$rate_results"
+      done
+    done
+  done
+  echo "achieved below the rate: the server (or the generator) could not keep it; its latency then grows with the run."
+  echo "generator late: how late fixedrate sent requests whose connection was free when they fell due;"
+  echo "that much of every latency above is the generator's own."
+fi
 echo
 echo "answers: update $(wc -c < "$work/update.json") B, CodePush check $(wc -c < "$work/update_check.json") B, Expo multipart $(wc -c < "$work/expo.multipart") B,"
 echo "index $(wc -c < "$work/index.cose") B, blob $(wc -c < "$work/blob.bin") B; nginx ($EVENT_LOOPS workers = the server's event loops) serves random files of those sizes."

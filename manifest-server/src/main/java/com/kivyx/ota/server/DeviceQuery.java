@@ -2,9 +2,7 @@ package com.kivyx.ota.server;
 
 import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.rollout.Device;
-import io.vertx.core.MultiMap;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,19 +17,28 @@ final class DeviceQuery {
 
   private DeviceQuery() {}
 
-  static Device parse(MultiMap params) throws BadRequestException {
-    Map<String, String> attributes = new HashMap<>();
-    for (String name : params.names()) {
-      List<String> values = params.getAll(name);
-      if (values.size() > 1 && (SINGLE.contains(name) || name.startsWith(ATTR))) {
-        throw new BadRequestException("bad_parameter", "parameter '" + name + "' is given " + values.size() + " times; give it once");
+  static Device parse(QueryParams params) throws BadRequestException {
+    Map<String, String> attributes = Map.of();
+    for (int i = 0; i < params.size(); i++) {
+      String name = params.name(i);
+      boolean attribute = name.startsWith(ATTR);
+      // a name is judged by its first spelling, as Vert.x's names() gives it
+      if (!(attribute || SINGLE.contains(name)) || !params.isFirst(i)) {
+        continue;
       }
-      if (name.startsWith(ATTR)) {
-        String attribute = name.substring(ATTR.length());
-        if (!ATTRIBUTE_NAME.matcher(attribute).matches()) {
+      int count = params.count(name);
+      if (count > 1) {
+        throw new BadRequestException("bad_parameter", "parameter '" + name + "' is given " + count + " times; give it once");
+      }
+      if (attribute) {
+        String attributeName = name.substring(ATTR.length());
+        if (!ATTRIBUTE_NAME.matcher(attributeName).matches()) {
           throw new BadRequestException("bad_parameter", "attribute names (attr.NAME) are 1-64 letters, digits, '.', '_' or '-'");
         }
-        attributes.put(attribute, text(name, values.get(0), 256, true));
+        if (attributes.isEmpty()) {
+          attributes = new HashMap<>();
+        }
+        attributes.put(attributeName, text(name, params.get(name), 256, true));
         if (attributes.size() > MAX_ATTRIBUTES) {
           throw new BadRequestException("bad_parameter", "at most " + MAX_ATTRIBUTES + " attr.* parameters");
         }
@@ -46,7 +53,7 @@ final class DeviceQuery {
     return new Device(deviceId, runtimeVersion, current, optional(params, "rnVersion", 64), optional(params, "arch", 64), attributes);
   }
 
-  private static String required(MultiMap params, String name, int maxLength) throws BadRequestException {
+  private static String required(QueryParams params, String name, int maxLength) throws BadRequestException {
     String value = params.get(name);
     if (value == null || value.isEmpty()) {
       throw new BadRequestException("missing_parameter", "query parameter '" + name + "' is required");
@@ -54,7 +61,7 @@ final class DeviceQuery {
     return text(name, value, maxLength, false);
   }
 
-  private static Optional<String> optional(MultiMap params, String name, int maxLength) throws BadRequestException {
+  private static Optional<String> optional(QueryParams params, String name, int maxLength) throws BadRequestException {
     String value = params.get(name);
     return value == null || value.isEmpty() ? Optional.empty() : Optional.of(text(name, value, maxLength, false));
   }

@@ -15,7 +15,6 @@ import com.kivyx.ota.store.StoreLayout;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -356,8 +355,7 @@ final class HttpApi implements Handler<HttpServerRequest> {
   }
 
   private static void update(HttpServerRequest req, ChannelSnapshot channel) throws BadRequestException {
-    MultiMap simple = SimpleQuery.parse(req.query());
-    Device device = DeviceQuery.parse(simple != null ? simple : req.params());
+    Device device = DeviceQuery.parse(QueryParams.of(req));
     Decision decision = channel.decider().decide(device);
     Answer answer = channel.answers().forDecision(decision);
     HttpServerResponse resp = req.response();

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -172,7 +171,7 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
     String route;
     if (path.endsWith("/update")) {
       ChannelSnapshot channel = shared.channels().update(path);
-      MultiMap query = channel == null || q < 0 ? null : SimpleQuery.parse(uri.substring(q + 1));
+      QueryParams query = channel == null || q < 0 ? null : SimpleQuery.parse(uri.substring(q + 1));
       if (query == null) {
         return false;
       }

@@ -1,12 +1,11 @@
 package com.kivyx.ota.server;
 
-import io.vertx.core.MultiMap;
-
 /**
  * The query of a device poll as Vert.x's {@code params()} would give it, for the queries devices
  * send: {@code name=value} pairs of unreserved characters, where decoding changes nothing. Netty's
- * decoder builds a map, which Vert.x then copies; this splits once. Anything else (percent or
- * {@code +} escapes, {@code ;}, empty or nameless pairs) returns null and goes to Vert.x.
+ * decoder builds a map, which Vert.x then copies; this splits once into {@link QueryParams}.
+ * Anything else (percent or {@code +} escapes, {@code ;}, empty or nameless pairs) returns null
+ * and goes to Vert.x.
  */
 public final class SimpleQuery {
   /** Vert.x decodes at most this many parameters. */
@@ -14,12 +13,19 @@ public final class SimpleQuery {
 
   private SimpleQuery() {}
 
-  /** The parameters, case-insensitive by name like Vert.x's, or null when the query is not simple. */
-  public static MultiMap parse(String query) {
+  /** The parameters, or null when the query is not simple. */
+  public static QueryParams parse(String query) {
     if (query == null || query.isEmpty()) {
       return null;
     }
-    MultiMap params = MultiMap.caseInsensitiveMultiMap();
+    int params = 1;
+    for (int i = query.indexOf('&'); i >= 0; i = query.indexOf('&', i + 1)) {
+      params++;
+    }
+    if (params > MAX_PARAMS) {
+      return null;
+    }
+    String[] pairs = new String[2 * params];
     int count = 0;
     int start = 0;
     int n = query.length();
@@ -40,13 +46,15 @@ public final class SimpleQuery {
           return null;
         }
       }
-      if (eq <= start || ++count > MAX_PARAMS) {
+      if (eq <= start) {
         return null;
       }
-      params.add(query.substring(start, eq), query.substring(eq + 1, end));
+      pairs[2 * count] = query.substring(start, eq);
+      pairs[2 * count + 1] = query.substring(eq + 1, end);
+      count++;
       start = end + 1;
     }
-    return params;
+    return new QueryParams(pairs);
   }
 
   private static boolean unreserved(char c) {

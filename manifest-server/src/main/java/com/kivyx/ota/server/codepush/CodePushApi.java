@@ -8,9 +8,8 @@ import com.kivyx.ota.server.ChannelSource;
 import com.kivyx.ota.server.DeviceRoutes;
 import com.kivyx.ota.server.ServerConfig;
 import com.kivyx.ota.server.ServerMetrics;
-import com.kivyx.ota.server.SimpleQuery;
+import com.kivyx.ota.server.QueryParams;
 import com.kivyx.ota.server.TokenBuckets;
-import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -102,8 +101,7 @@ public final class CodePushApi implements DeviceRoutes {
   }
 
   private void updateCheck(HttpServerRequest req) throws CodePushRequestException {
-    MultiMap simple = SimpleQuery.parse(req.query());
-    UpdateCheckQuery query = UpdateCheckQuery.parse(simple != null ? simple : req.params());
+    UpdateCheckQuery query = UpdateCheckQuery.parse(QueryParams.of(req));
     ChannelId key = channelKey(query.deploymentKey());
     Optional<CodePushChannel> channel = views.channel(key);
     Buffer body;

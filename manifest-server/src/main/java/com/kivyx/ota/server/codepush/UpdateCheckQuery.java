@@ -1,8 +1,7 @@
 package com.kivyx.ota.server.codepush;
 
 import com.kivyx.ota.format.Semver;
-import io.vertx.core.MultiMap;
-import java.util.List;
+import com.kivyx.ota.server.QueryParams;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -20,7 +19,7 @@ record UpdateCheckQuery(
   private static final Pattern PLAIN_INTEGER = Pattern.compile("\\d+");
   private static final Pattern NO_PATCH = Pattern.compile("(\\d+\\.\\d+)([+-].*)?");
 
-  static UpdateCheckQuery parse(MultiMap params) throws CodePushRequestException {
+  static UpdateCheckQuery parse(QueryParams params) throws CodePushRequestException {
     String key = param(params, "deployment_key", "deploymentKey", 256)
         .filter(DeploymentKeys::isKey)
         .orElseThrow(() -> CodePushRequestException.malformed(
@@ -57,18 +56,16 @@ record UpdateCheckQuery(
     return Semver.parse(full).isPresent() ? Optional.of(full) : Optional.empty();
   }
 
-  private static Optional<String> param(MultiMap params, String name, String legacyName, int maxLength) throws CodePushRequestException {
-    List<String> values = params.getAll(name);
-    if (values.isEmpty() && !legacyName.equals(name)) {
-      values = params.getAll(legacyName);
+  private static Optional<String> param(QueryParams params, String name, String legacyName, int maxLength) throws CodePushRequestException {
+    String given = params.count(name) == 0 && !legacyName.equals(name) ? legacyName : name;
+    int count = params.count(given);
+    if (count > 1) {
+      throw CodePushRequestException.malformed("parameter " + name + " is given " + count + " times; give it once");
     }
-    if (values.size() > 1) {
-      throw CodePushRequestException.malformed("parameter " + name + " is given " + values.size() + " times; give it once");
-    }
-    if (values.isEmpty() || values.get(0).isEmpty()) {
+    String value = params.get(given);
+    if (value == null || value.isEmpty()) {
       return Optional.empty();
     }
-    String value = values.get(0);
     if (value.length() > maxLength) {
       throw CodePushRequestException.malformed("parameter " + name + " is longer than " + maxLength + " characters");
     }

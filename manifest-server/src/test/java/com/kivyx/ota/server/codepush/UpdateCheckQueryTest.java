@@ -3,6 +3,7 @@ package com.kivyx.ota.server.codepush;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.kivyx.ota.server.QueryParams;
 import io.vertx.core.MultiMap;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -22,25 +23,29 @@ class UpdateCheckQueryTest {
 
   @Test
   void readsTheSdksNamesAndTheLegacyCamelCaseOnes() throws Exception {
-    UpdateCheckQuery snake = UpdateCheckQuery.parse(MultiMap.caseInsensitiveMultiMap()
+    UpdateCheckQuery snake = parse(MultiMap.caseInsensitiveMultiMap()
         .add("deployment_key", "key-12345678").add("app_version", "1.0").add("package_hash", "abc").add("is_companion", "false")
         .add("label", "r1").add("client_unique_id", "device-1"));
     assertThat(snake).isEqualTo(new UpdateCheckQuery("key-12345678", "1.0.0", "1.0", Optional.of("abc"), Optional.of("r1"), "device-1"));
-    UpdateCheckQuery camel = UpdateCheckQuery.parse(MultiMap.caseInsensitiveMultiMap()
+    UpdateCheckQuery camel = parse(MultiMap.caseInsensitiveMultiMap()
         .add("deploymentKey", "key-12345678").add("appVersion", "1.0").add("packageHash", "abc").add("label", "r1").add("clientUniqueId", "device-1"));
     assertThat(camel).isEqualTo(snake);
   }
 
   @Test
   void refusesWhatTheSdkNeverSends() {
-    assertThatThrownBy(() -> UpdateCheckQuery.parse(MultiMap.caseInsensitiveMultiMap().add("app_version", "1.0.0").add("client_unique_id", "d")))
+    assertThatThrownBy(() -> parse(MultiMap.caseInsensitiveMultiMap().add("app_version", "1.0.0").add("client_unique_id", "d")))
         .hasMessageContaining("valid deployment key");
-    assertThatThrownBy(() -> UpdateCheckQuery.parse(params().add("is_companion", "yes"))).hasMessageContaining("is_companion");
-    assertThatThrownBy(() -> UpdateCheckQuery.parse(params().add("label", "r1").add("label", "r2"))).hasMessageContaining("given 2 times");
-    assertThatThrownBy(() -> UpdateCheckQuery.parse(params().add("label", "x".repeat(129)))).hasMessageContaining("longer than 128");
-    assertThatThrownBy(() -> UpdateCheckQuery.parse(params().add("label", "a\nb"))).hasMessageContaining("control characters");
-    assertThatThrownBy(() -> UpdateCheckQuery.parse(MultiMap.caseInsensitiveMultiMap().add("deployment_key", "key-12345678").add("client_unique_id", "d")))
+    assertThatThrownBy(() -> parse(params().add("is_companion", "yes"))).hasMessageContaining("is_companion");
+    assertThatThrownBy(() -> parse(params().add("label", "r1").add("label", "r2"))).hasMessageContaining("given 2 times");
+    assertThatThrownBy(() -> parse(params().add("label", "x".repeat(129)))).hasMessageContaining("longer than 128");
+    assertThatThrownBy(() -> parse(params().add("label", "a\nb"))).hasMessageContaining("control characters");
+    assertThatThrownBy(() -> parse(MultiMap.caseInsensitiveMultiMap().add("deployment_key", "key-12345678").add("client_unique_id", "d")))
         .hasMessageContaining("binary version");
+  }
+
+  private static UpdateCheckQuery parse(MultiMap params) throws CodePushRequestException {
+    return UpdateCheckQuery.parse(QueryParams.of(params));
   }
 
   private static MultiMap params() {

@@ -11,6 +11,7 @@ import com.kivyx.ota.format.Platform;
 import com.kivyx.ota.rollout.Buckets;
 import com.kivyx.ota.format.ChannelId;
 import com.kivyx.ota.server.ChannelSnapshot;
+import com.kivyx.ota.server.QueryParams;
 import com.kivyx.ota.testing.SampleDocuments;
 import io.vertx.core.MultiMap;
 import java.util.HashMap;
@@ -52,7 +53,7 @@ class UpdateCheckTest {
     if (hash != null) {
       params.add("package_hash", hash);
     }
-    return UpdateCheckQuery.parse(params);
+    return UpdateCheckQuery.parse(QueryParams.of(params));
   }
 
   private JsonNode answer(CodePushChannel channel, UpdateCheckQuery query) throws Exception {
