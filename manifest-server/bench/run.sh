@@ -174,31 +174,35 @@ cases=(
   "blob 200 (bundle)|blob.bin|$vary|REQ_PATH=$blob_path"
 )
 
-# CPU time (user + system, clock ticks) the processes have used, all their threads included
+# CPU time the processes have used, all their threads included: "user system" in clock ticks
 cpu_ticks() { # pid...
-  local total=0 pid
-  for pid in "$@"; do total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) )); done
-  echo "$total"
+  local user=0 system=0 pid u s
+  for pid in "$@"; do
+    read -r u s < <(awk '{ print $14, $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0 0)
+    user=$(( user + u )); system=$(( system + s ))
+  done
+  echo "$user $system"
 }
 nginx_pids() { local master; master="$(cat "$work/nginx/nginx.pid")"; echo "$master" $(pgrep -P "$master"); }
 ticks_per_second="$(getconf CLK_TCK)"
 
-# prints "req/s p50_ms p99_ms non2xx cpu_us_per_request": the CPU the server under test spent
-# per answer, which other load on a shared machine changes far less than req/s
+# prints "req/s p50_ms p99_ms non2xx cpu_us_per_request user_cpu_us_per_request": the CPU the
+# server under test spent per answer, which other load on a shared machine changes far less than req/s
 measure() { # connections url script "pids of the server under test" env...
   local connections="$1" url="$2" script="$3" pids="$4"; shift 4
   local before after out
   before="$(cpu_ticks $pids)"
   out="$(env "$@" "${pin_wrk[@]}" wrk -t"$THREADS" -c"$connections" -d"$DURATION" --latency -s "$script" "$url" 2>/dev/null)"
   after="$(cpu_ticks $pids)"
-  awk -v ticks=$(( after - before )) -v hz="$ticks_per_second" '
+  read -r user_before system_before <<<"$before"; read -r user_after system_after <<<"$after"
+  awk -v ticks=$(( user_after + system_after - user_before - system_before )) -v user=$(( user_after - user_before )) -v hz="$ticks_per_second" '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /requests in/ { n = $1 }
     /Requests\/sec/ { rps = $2 }
     $1 == "50%" { p50 = ms($2) }
     $1 == "99%" { p99 = ms($2) }
     /Non-2xx or 3xx/ { bad = $NF }
-    END { printf "%.0f %.2f %.2f %s %.2f\n", rps, p50, p99, (bad == "" ? 0 : bad), (n > 0 ? ticks * 1e6 / hz / n : 0) }' <<<"$out"
+    END { printf "%.0f %.2f %.2f %s %.2f %.2f\n", rps, p50, p99, (bad == "" ? 0 : bad), (n > 0 ? ticks * 1e6 / hz / n : 0), (n > 0 ? user * 1e6 / hz / n : 0) }' <<<"$out"
 }
 
 echo "== warming up (JIT): every case for $WARMUP per server" >&2
@@ -209,7 +213,7 @@ for i in "${!labels[@]}"; do
   done
 done
 
-# raw results: round case conns who rps p50 p99 bad cpu_us (who = nginx or a server label)
+# raw results: round case conns who rps p50 p99 bad cpu_us user_cpu_us (who = nginx or a server label)
 results="$work/results.txt"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
@@ -275,7 +279,7 @@ if [ "$PROFILE" = 1 ]; then
   done
 fi
 
-printf "\n%-24s %5s %-7s %22s %19s %19s %12s %22s\n" "case" "conns" "server" "req/s med (min-max)" "p99 ms med (max)" "× nginx med (min-max)" "CPU µs/req" "CPU: nginx ÷ this (min-max)"
+printf "\n%-24s %5s %-7s %22s %19s %19s %12s %22s %10s\n" "case" "conns" "server" "req/s med (min-max)" "p99 ms med (max)" "× nginx med (min-max)" "CPU µs/req" "CPU: nginx ÷ this (min-max)" "user µs/req"
 for k in ${CASES:-${!cases[@]}}; do
   IFS='|' read -r name _ <<<"${cases[$k]}"
   for c in $CONNECTIONS; do
@@ -283,11 +287,11 @@ for k in ${CASES:-${!cases[@]}}; do
       awk -v k="$k" -v c="$c" -v l="$l" -v name="$name" '
         function median(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
         $2 == k && $3 == c && $4 == "nginx" { ng[$1] = $5; ngcpu[$1] = $9 }
-        $2 == k && $3 == c && $4 == l { n++; rps[n] = $5; p99[n] = $7; round[n] = $1; bad += $8; cpu[n] = $9 }
+        $2 == k && $3 == c && $4 == l { n++; rps[n] = $5; p99[n] = $7; round[n] = $1; bad += $8; cpu[n] = $9; usr[n] = $10 }
         END {
           for (i = 1; i <= n; i++) { r2[i] = rps[i] / ng[round[i]]; q[i] = p99[i]; r[i] = rps[i]; u[i] = cpu[i]; e[i] = (cpu[i] > 0 ? ngcpu[round[i]] / cpu[i] : 0) }
-          mr = median(r, n); mq = median(q, n); mx = median(r2, n); mu = median(u, n); me = median(e, n)
-          printf "%-24s %5s %-7s %9.0f (%5.0f-%5.0f) %9.2f (%6.2f) %8.2f (%4.2f-%4.2f) %12.2f %12.2f (%4.2f-%4.2f)%s\n", name, c, l, mr, r[1], r[n], mq, q[n], mx, r2[1], r2[n], mu, me, e[1], e[n], (bad > 0 ? "  (" bad " non-2xx/3xx)" : "")
+          mr = median(r, n); mq = median(q, n); mx = median(r2, n); mu = median(u, n); me = median(e, n); mus = median(usr, n)
+          printf "%-24s %5s %-7s %9.0f (%5.0f-%5.0f) %9.2f (%6.2f) %8.2f (%4.2f-%4.2f) %12.2f %12.2f (%4.2f-%4.2f) %10.2f%s\n", name, c, l, mr, r[1], r[n], mq, q[n], mx, r2[1], r2[n], mu, me, e[1], e[n], mus, (bad > 0 ? "  (" bad " non-2xx/3xx)" : "")
         }' "$results"
     done
   done
@@ -318,7 +322,8 @@ echo
 echo "answers: update $(wc -c < "$work/update.json") B, CodePush check $(wc -c < "$work/update_check.json") B, Expo multipart $(wc -c < "$work/expo.multipart") B,"
 echo "index $(wc -c < "$work/index.cose") B, blob $(wc -c < "$work/blob.bin") B; nginx ($EVENT_LOOPS workers = the server's event loops) serves random files of those sizes."
 echo "$ROUNDS rounds of $DURATION per case; each ratio is against nginx measured in the same round. wrk $THREADS threads."
-echo "CPU µs/req: user + system time of the server's process (nginx: master and workers) over the requests wrk completed;"
+echo "CPU µs/req: user + system time of the server's process (nginx: master and workers) over the requests wrk completed"
+echo "(user µs/req: the part spent outside the kernel);"
 echo "nginx ÷ this above 1 means the server spent less CPU per answer than nginx did."
 if [ "$PIN" = 1 ]; then
   echo "Pinned: servers and nginx on CPUs $SERVER_CPUS, wrk on CPUs $WRK_CPUS (of $(nproc)); loopback only."

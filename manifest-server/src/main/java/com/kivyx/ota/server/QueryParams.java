@@ -42,6 +42,10 @@ public final class QueryParams {
     return pairs[2 * i];
   }
 
+  public String value(int i) {
+    return pairs[2 * i + 1];
+  }
+
   /** The first value of the parameter, or null when it is not there. */
   public String get(String name) {
     for (int i = 0; i < pairs.length; i += 2) {

@@ -9,6 +9,7 @@ import com.kivyx.ota.rollout.DecisionFunction;
 import com.kivyx.ota.rollout.Device;
 import com.kivyx.ota.rollout.TargetingMatcher;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -36,8 +37,8 @@ public final class ChannelDecider {
   private final Set<String> revoked;
   /** Version code of each release id, from its first entry (as the decision function reads it). */
   private final Map<String, Long> versionCodes;
-  /** One digest per thread (event loop): {@link MessageDigest#getInstance} costs a provider lookup. */
-  private final ThreadLocal<MessageDigest> sha256 = ThreadLocal.withInitial(ChannelDecider::newSha256);
+  /** One hasher per thread (event loop): {@link MessageDigest#getInstance} costs a provider lookup. */
+  private final ThreadLocal<Hasher> hashers = ThreadLocal.withInitial(Hasher::new);
 
   /** One rollout a device may be in; {@code prefix} is the UTF-8 of {@code rolloutId + ":"}. */
   private record Candidate(ChannelRelease release, byte[] prefix, Decision optional, Decision mandatory) {}
@@ -77,9 +78,10 @@ public final class ChannelDecider {
   public Decision decide(Device device) {
     Candidate[] candidates = byRuntime.getOrDefault(device.runtimeVersion(), NO_CANDIDATES);
     String current = device.currentReleaseId().orElse(null);
+    Hasher hasher = hashers.get().of(device.deviceId());
     int chosen = -1;
     for (int i = 0; i < candidates.length && chosen < 0; i++) {
-      if (takes(candidates[i], device)) {
+      if (takes(candidates[i], device, hasher)) {
         chosen = i;
       }
     }
@@ -104,7 +106,7 @@ public final class ChannelDecider {
         if (r.versionCode() <= floor) {
           break;
         }
-        mandatory = r.rollout().mandatory() && takes(candidates[i], device);
+        mandatory = r.rollout().mandatory() && takes(candidates[i], device, hasher);
       }
     } else {
       mandatory = currentRevoked || target.release().rollout().mandatory();
@@ -113,21 +115,45 @@ public final class ChannelDecider {
   }
 
   /** Whether the rollout takes the device: its targeting, then its bucket (hashed only when the weight is partial). */
-  private boolean takes(Candidate candidate, Device device) {
+  private static boolean takes(Candidate candidate, Device device, Hasher hasher) {
     RolloutInfo rollout = candidate.release().rollout();
     if (rollout.weight() <= 0 || !TargetingMatcher.matches(rollout.targeting(), device)) {
       return false;
     }
-    return rollout.weight() >= Buckets.COUNT || bucket(candidate.prefix(), device.deviceId()) < rollout.weight();
+    return rollout.weight() >= Buckets.COUNT || hasher.bucket(candidate.prefix()) < rollout.weight();
   }
 
-  /** {@link Buckets#bucket}: the same SHA-256 of {@code rolloutId + ":" + deviceId}, fed in two parts. */
-  private int bucket(byte[] prefix, String deviceId) {
-    MessageDigest digest = sha256.get();
-    digest.update(prefix);
-    byte[] hash = digest.digest(deviceId.getBytes(StandardCharsets.UTF_8));
-    long first4 = ((hash[0] & 0xffL) << 24) | ((hash[1] & 0xffL) << 16) | ((hash[2] & 0xffL) << 8) | (hash[3] & 0xffL);
-    return (int) (first4 % Buckets.COUNT);
+  /**
+   * {@link Buckets#bucket} for one device at a time: the same SHA-256 of {@code rolloutId + ":" +
+   * deviceId}, fed in two parts, with the device id's bytes made once per decision (and only if a
+   * rollout needs them) and the hash written into a buffer it keeps.
+   */
+  private static final class Hasher {
+    private final MessageDigest sha256 = newSha256();
+    private final byte[] hash = new byte[32];
+    private String deviceId;
+    private byte[] deviceIdBytes;
+
+    Hasher of(String deviceId) {
+      this.deviceId = deviceId;
+      this.deviceIdBytes = null;
+      return this;
+    }
+
+    int bucket(byte[] prefix) {
+      if (deviceIdBytes == null) {
+        deviceIdBytes = deviceId.getBytes(StandardCharsets.UTF_8);
+      }
+      sha256.update(prefix);
+      sha256.update(deviceIdBytes);
+      try {
+        sha256.digest(hash, 0, hash.length);
+      } catch (DigestException e) {
+        throw new IllegalStateException("SHA-256 did not fit 32 bytes", e);
+      }
+      long first4 = ((hash[0] & 0xffL) << 24) | ((hash[1] & 0xffL) << 16) | ((hash[2] & 0xffL) << 8) | (hash[3] & 0xffL);
+      return (int) (first4 % Buckets.COUNT);
+    }
   }
 
   private static MessageDigest newSha256() {
