@@ -90,7 +90,8 @@ final class DeviceQuery {
     return value == null || value.isEmpty() ? Optional.empty() : Optional.of(text(SINGLE[single], value, maxLength, false));
   }
 
-  private static String text(String name, String value, int maxLength, boolean emptyAllowed) throws BadRequestException {
+  /** One value's length and characters; package-private for the reference reading in DeviceQueryTest. */
+  static String text(String name, String value, int maxLength, boolean emptyAllowed) throws BadRequestException {
     if ((!emptyAllowed && value.isEmpty()) || value.length() > maxLength) {
       throw new BadRequestException("bad_parameter", "'" + name + "' must be 1-" + maxLength + " characters");
     }

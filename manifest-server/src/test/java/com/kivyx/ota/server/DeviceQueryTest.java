@@ -98,7 +98,7 @@ class DeviceQueryTest {
         if (!attribute.matches("[A-Za-z0-9._-]{1,64}")) {
           throw new BadRequestException("bad_parameter", "attribute names (attr.NAME) are 1-64 letters, digits, '.', '_' or '-'");
         }
-        attributes.put(attribute, text(name, values.get(0), 256, true));
+        attributes.put(attribute, DeviceQuery.text(name, values.get(0), 256, true));
         if (attributes.size() > DeviceQuery.MAX_ATTRIBUTES) {
           throw new BadRequestException("bad_parameter", "at most " + DeviceQuery.MAX_ATTRIBUTES + " attr.* parameters");
         }
@@ -118,23 +118,11 @@ class DeviceQueryTest {
     if (value == null || value.isEmpty()) {
       throw new BadRequestException("missing_parameter", "query parameter '" + name + "' is required");
     }
-    return text(name, value, maxLength, false);
+    return DeviceQuery.text(name, value, maxLength, false);
   }
 
   private static Optional<String> optional(MultiMap params, String name, int maxLength) throws BadRequestException {
     String value = params.get(name);
-    return value == null || value.isEmpty() ? Optional.empty() : Optional.of(text(name, value, maxLength, false));
-  }
-
-  private static String text(String name, String value, int maxLength, boolean emptyAllowed) throws BadRequestException {
-    if ((!emptyAllowed && value.isEmpty()) || value.length() > maxLength) {
-      throw new BadRequestException("bad_parameter", "'" + name + "' must be 1-" + maxLength + " characters");
-    }
-    for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
-        throw new BadRequestException("bad_parameter", "'" + name + "' must not contain control characters");
-      }
-    }
-    return value;
+    return value == null || value.isEmpty() ? Optional.empty() : Optional.of(DeviceQuery.text(name, value, maxLength, false));
   }
 }
