@@ -159,19 +159,16 @@ for f in update.json index.cose blob.bin update_check.json expo.multipart; do
 done
 
 vary="$root/manifest-server/bench/vary.lua"
-cat > "$work/update304.lua" <<LUA
-wrk.headers["If-None-Match"] = '$etag'
-wrk.path = os.getenv("REQ_PATH")
-LUA
 
-# one case: name | the nginx file of its size | wrk script | environment for the script, ';'-separated
+# one case: name | the nginx file of its size | the request, for vary.lua and fixedrate, ';'-separated
+# (nginx gets the same, path aside: the 304 case's tag does not match its file, so it answers 200)
 cases=(
-  "update 200 (varied)|update.json|$vary|REQ_PATH=$channel_path/update?$update_query;VARY_PARAM=deviceId"
-  "codepush check (varied)|update_check.json|$vary|REQ_PATH=/v0.1/public/codepush/update_check?$codepush_query;VARY_PARAM=client_unique_id"
-  "expo manifest (varied)|expo.multipart|$vary|REQ_PATH=/v1/apps/$app/expo/manifest;VARY_HEADER=eas-client-id;REQ_HEADERS=$expo_headers"
-  "update 304|update.json|$work/update304.lua|REQ_PATH=$channel_path/update?deviceId=bench-device&$update_query"
-  "index 200|index.cose|$vary|REQ_PATH=$channel_path/index"
-  "blob 200 (bundle)|blob.bin|$vary|REQ_PATH=$blob_path"
+  "update 200 (varied)|update.json|REQ_PATH=$channel_path/update?$update_query;VARY_PARAM=deviceId"
+  "codepush check (varied)|update_check.json|REQ_PATH=/v0.1/public/codepush/update_check?$codepush_query;VARY_PARAM=client_unique_id"
+  "expo manifest (varied)|expo.multipart|REQ_PATH=/v1/apps/$app/expo/manifest;VARY_HEADER=eas-client-id;REQ_HEADERS=$expo_headers"
+  "update 304|update.json|REQ_PATH=$channel_path/update?deviceId=bench-device&$update_query;REQ_HEADERS=If-None-Match: $etag"
+  "index 200|index.cose|REQ_PATH=$channel_path/index"
+  "blob 200 (bundle)|blob.bin|REQ_PATH=$blob_path"
 )
 
 # CPU time the processes have used, all their threads included: "user system" in clock ticks
@@ -188,11 +185,11 @@ ticks_per_second="$(getconf CLK_TCK)"
 
 # prints "req/s p50_ms p99_ms non2xx cpu_us_per_request user_cpu_us_per_request": the CPU the
 # server under test spent per answer, which other load on a shared machine changes far less than req/s
-measure() { # connections url script "pids of the server under test" env...
-  local connections="$1" url="$2" script="$3" pids="$4"; shift 4
+measure() { # connections url "pids of the server under test" env...
+  local connections="$1" url="$2" pids="$3"; shift 3
   local before after out
   before="$(cpu_ticks $pids)"
-  out="$(env "$@" "${pin_wrk[@]}" wrk -t"$THREADS" -c"$connections" -d"$DURATION" --latency -s "$script" "$url" 2>/dev/null)"
+  out="$(env "$@" "${pin_wrk[@]}" wrk -t"$THREADS" -c"$connections" -d"$DURATION" --latency -s "$vary" "$url" 2>/dev/null)"
   after="$(cpu_ticks $pids)"
   read -r user_before system_before <<<"$before"; read -r user_after system_after <<<"$after"
   awk -v ticks=$(( user_after + system_after - user_before - system_before )) -v user=$(( user_after - user_before )) -v hz="$ticks_per_second" '
@@ -208,8 +205,8 @@ measure() { # connections url script "pids of the server under test" env...
 echo "== warming up (JIT): every case for $WARMUP per server" >&2
 for i in "${!labels[@]}"; do
   for k in ${CASES:-${!cases[@]}}; do
-    IFS='|' read -r _ _ script envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
-    DURATION="$WARMUP" measure 64 "http://127.0.0.1:${ports[$i]}" "$script" "${server_pids[$i]}" "${envs[@]}" >/dev/null
+    IFS='|' read -r _ _ envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
+    DURATION="$WARMUP" measure 64 "http://127.0.0.1:${ports[$i]}" "${server_pids[$i]}" "${envs[@]}" >/dev/null
   done
 done
 
@@ -220,11 +217,11 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round of $ROUNDS (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   for c in $CONNECTIONS; do
     for k in ${CASES:-${!cases[@]}}; do
-      IFS='|' read -r name file script envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
+      IFS='|' read -r name file envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
       # nginx serves the file for every path: the case's own request with REQ_PATH the file's
-      echo "$round $k $c nginx $(measure "$c" "http://127.0.0.1:$NGINX_PORT" "$vary" "$(nginx_pids)" "${envs[@]}" REQ_PATH="/$file")" >>"$results"
+      echo "$round $k $c nginx $(measure "$c" "http://127.0.0.1:$NGINX_PORT" "$(nginx_pids)" "${envs[@]}" REQ_PATH="/$file")" >>"$results"
       for i in "${!labels[@]}"; do
-        echo "$round $k $c ${labels[$i]} $(measure "$c" "http://127.0.0.1:${ports[$i]}" "$script" "${server_pids[$i]}" "${envs[@]}")" >>"$results"
+        echo "$round $k $c ${labels[$i]} $(measure "$c" "http://127.0.0.1:${ports[$i]}" "${server_pids[$i]}" "${envs[@]}")" >>"$results"
       done
     done
   done
@@ -244,9 +241,8 @@ if [ -n "$RATES" ]; then
   echo "== warming up at $top_rate req/s: every fixed-rate case for $WARMUP per server" >&2
   for i in "${!labels[@]}"; do
     for k in $RATE_CASES; do
-      IFS='|' read -r _ _ _ envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
-      extra=(); [ "$k" = 3 ] && extra=("REQ_HEADERS=If-None-Match: $etag")
-      DURATION="$WARMUP" at_rate "${ports[$i]}" "$top_rate" "${envs[@]}" "${extra[@]}" >/dev/null
+      IFS='|' read -r _ _ envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
+      DURATION="$WARMUP" at_rate "${ports[$i]}" "$top_rate" "${envs[@]}" >/dev/null
     done
   done
 fi
@@ -254,12 +250,10 @@ for round in $( [ -n "$RATES" ] && seq 1 "$ROUNDS"); do
   echo "== fixed rates, round $round of $ROUNDS (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
   for rate in $RATES; do
     for k in $RATE_CASES; do
-      IFS='|' read -r _ file _ envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
+      IFS='|' read -r _ file envs <<<"${cases[$k]}"; IFS=';' read -ra envs <<<"$envs"
       got="$(at_rate "$NGINX_PORT" "$rate" "${envs[@]}" REQ_PATH="/$file")"; echo "$round $k $rate nginx $got" >>"$rate_results"
       for i in "${!labels[@]}"; do
-        # the 304 case's tag comes from its wrk script: fixedrate sends it as a fixed header
-        extra=(); [ "$k" = 3 ] && extra=("REQ_HEADERS=If-None-Match: $etag")
-        got="$(at_rate "${ports[$i]}" "$rate" "${envs[@]}" "${extra[@]}")"; echo "$round $k $rate ${labels[$i]} $got" >>"$rate_results"
+        got="$(at_rate "${ports[$i]}" "$rate" "${envs[@]}")"; echo "$round $k $rate ${labels[$i]} $got" >>"$rate_results"
       done
     done
   done

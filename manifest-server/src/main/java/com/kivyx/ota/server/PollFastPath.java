@@ -18,6 +18,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
@@ -79,9 +80,11 @@ final class PollFastPath extends ChannelInboundHandlerAdapter {
       return; // not HTTP/1.x over Netty: nothing to step into
     }
     ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
-    if (pipeline.get(DECODER) == null || pipeline.get(ENCODER) == null || !pipeline.names().get(pipeline.names().indexOf(DECODER) + 1).equals(ENCODER)) {
+    List<String> names = pipeline.names();
+    int decoder = names.indexOf(DECODER);
+    if (decoder < 0 || decoder + 1 >= names.size() || !names.get(decoder + 1).equals(ENCODER)) {
       if (shared.warned().compareAndSet(false, true)) {
-        log.warn("Vert.x's HTTP pipeline is not {}, {} ({}): device polls take the general route", DECODER, ENCODER, pipeline.names());
+        log.warn("Vert.x's HTTP pipeline is not {}, {} ({}): device polls take the general route", DECODER, ENCODER, names);
       }
       return;
     }

@@ -57,8 +57,12 @@ record UpdateCheckQuery(
   }
 
   private static Optional<String> param(QueryParams params, String name, String legacyName, int maxLength) throws CodePushRequestException {
-    String given = params.count(name) == 0 && !legacyName.equals(name) ? legacyName : name;
-    int count = params.count(given);
+    String given = name;
+    int count = params.count(name);
+    if (count == 0 && !legacyName.equals(name)) {
+      given = legacyName;
+      count = params.count(legacyName);
+    }
     if (count > 1) {
       throw CodePushRequestException.malformed("parameter " + name + " is given " + count + " times; give it once");
     }
